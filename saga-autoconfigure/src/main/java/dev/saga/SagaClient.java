@@ -1,0 +1,53 @@
+package dev.saga;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Starts and queries sagas from outside them. A bean; inject it.
+ *
+ * <pre>{@code
+ * @Transactional
+ * public UUID placeOrder(Order order) {
+ *     orders.save(order);
+ *     return sagas.start("order-fulfilment", order, StartOptions.businessKey(order.id()));
+ * }
+ * }</pre>
+ *
+ * <p>{@code start} joins the caller's transaction (a transactional outbox): the saga exists if and
+ * only if the caller's transaction commits, and it starts running right after that commit.
+ * Without a surrounding transaction it commits on its own.
+ */
+public interface SagaClient {
+
+    /**
+     * Starts the saga with the given name.
+     *
+     * @return the new saga's id or, when {@link StartOptions#businessKey()} names a saga that
+     *     already exists, that saga's id (nothing new is started)
+     * @throws UnknownSagaException if no saga has that name
+     * @throws IllegalArgumentException if the input does not fit the saga's entry method
+     */
+    UUID start(String sagaName, Object input, StartOptions options);
+
+    /** Starts the saga with the given name with {@link StartOptions#defaults()}. */
+    default UUID start(String sagaName, Object input) {
+        return start(sagaName, input, StartOptions.defaults());
+    }
+
+    /** Starts the saga defined by the given {@link Saga @Saga} class. */
+    UUID start(Class<?> sagaClass, Object input, StartOptions options);
+
+    /** The saga with this id, if it exists. */
+    Optional<SagaView> find(UUID sagaId);
+
+    /**
+     * Waits until the saga finishes and returns its output.
+     *
+     * @throws SagaFailedException if it ends other than {@link SagaStatus#COMPLETED}
+     * @throws SagaTimeoutException if it has not finished within the timeout
+     * @throws UnknownSagaException if no saga has that id
+     */
+    <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout);
+}

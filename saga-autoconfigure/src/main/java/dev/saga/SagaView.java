@@ -1,0 +1,33 @@
+package dev.saga;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A snapshot of one saga instance, as returned by {@link SagaClient#find(UUID)}.
+ *
+ * @param id the instance id
+ * @param name the saga's name
+ * @param version the definition version it started with
+ * @param businessKey the business key given at start, or {@code null}
+ * @param status where it stands
+ * @param input the input as JSON
+ * @param output the output as JSON once {@link SagaStatus#COMPLETED}, else {@code null}
+ * @param error the error that failed it (type and message), or {@code null}
+ * @param createdAt when it was started
+ * @param updatedAt when it last changed
+ * @param finishedAt when it reached a terminal status, or {@code null}
+ */
+public record SagaView(
+        UUID id,
+        String name,
+        int version,
+        String businessKey,
+        SagaStatus status,
+        String input,
+        String output,
+        String error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt) {
+}

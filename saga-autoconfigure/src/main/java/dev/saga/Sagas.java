@@ -1,0 +1,68 @@
+package dev.saga;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.saga.spi.SagaContext;
+
+/**
+ * Durable primitives for code running inside a saga. Every value returned here is recorded in
+ * the saga's ledger, so a replay sees the same value as the first run.
+ *
+ * <pre>{@code
+ * public Receipt run(Order order) {
+ *     var orderedAt = Sagas.now();             // the same instant on every replay
+ *     var receiptId = Sagas.randomUUID();      // the same id on every replay
+ *     ...
+ * }
+ *
+ * @Step
+ * Charge charge(Order order) {
+ *     return gateway.charge(order, Sagas.idempotencyKey());   // the same key on every retry
+ * }
+ * }</pre>
+ *
+ * <p>Outside a saga every method throws {@link IllegalStateException}; {@link #inSaga()} tells.
+ */
+public final class Sagas {
+
+    private Sagas() {
+    }
+
+    /** Whether the calling thread runs a saga (its entry method, a step or a compensation). */
+    public static boolean inSaga() {
+        return SagaContext.current().isPresent();
+    }
+
+    /** The id of the running saga. */
+    public static UUID sagaId() {
+        return context().sagaId();
+    }
+
+    /**
+     * A key that is the same on every attempt and replay of the running step or compensation,
+     * and different for every other step: pass it to the services a step calls so that a repeated
+     * call has no second effect.
+     *
+     * @throws IllegalStateException outside a step or compensation
+     */
+    public static String idempotencyKey() {
+        return context().idempotencyKey();
+    }
+
+    /** The current time, recorded on first use so every replay sees the same instant. */
+    public static Instant now() {
+        return context().now();
+    }
+
+    /** A random UUID, recorded on first use so every replay sees the same value. */
+    public static UUID randomUUID() {
+        return context().randomUUID();
+    }
+
+    private static SagaContext context() {
+        return SagaContext.current().orElseThrow(() -> new IllegalStateException(
+                "Not inside a running saga: Sagas.* works only in a @Saga entry method, a @Step "
+                        + "or a @Compensate method called while a saga runs"));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.saga;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a Spring bean as a durable saga step.
+ *
+ * <p>Called from inside a running saga, the call is recorded in the step ledger: its arguments,
+ * its result or error, its attempts. When the saga is replayed after a crash, a suspension or a
+ * redeploy, a completed step is not executed again; its recorded result is returned. Called from
+ * anywhere else the method is an ordinary method call.
+ *
+ * <pre>{@code
+ * @Service
+ * class PaymentService {
+ *     @Step(maxRetries = 5, delay = "2s")
+ *     Charge charge(Order order) { ... }
+ *
+ *     @Compensate("charge")
+ *     void refund(Order order, Charge charge) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Every step has a {@link Compensate @Compensate} method on the same bean, or declares
+ * {@code compensation = Compensation.NONE}; startup fails otherwise.
+ *
+ * <p>A step annotated with Spring's {@code @Transactional} (propagation {@code REQUIRED}) commits
+ * its own writes and its ledger record in one transaction: it takes effect exactly once. Any other
+ * step may run again after a crash between its effect and its ledger record; it should pass
+ * {@link Sagas#idempotencyKey()} to the system it calls.
+ *
+ * <p>Arguments and results are stored as JSON with the application's Jackson mapper, so they
+ * must be serialisable; records work out of the box.
+ *
+ * <p>Retry attributes left at their defaults inherit {@code saga.retry.*} from the application's
+ * configuration.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Step {
+
+    /** The step's name, unique on its bean; defaults to the method name. */
+    String value() default "";
+
+    /** Whether this step has a compensation. */
+    Compensation compensation() default Compensation.REQUIRED;
+
+    /**
+     * Retries after the first failed attempt; {@code -1} inherits {@code saga.retry.max-retries}.
+     * {@code 0} fails the step on its first failure.
+     */
+    int maxRetries() default -1;
+
+    /** Delay before the first retry as a duration ({@code "500ms"}, {@code "2s"}); empty inherits. */
+    String delay() default "";
+
+    /** Factor applied to the delay after every retry; {@code -1} inherits. */
+    double multiplier() default -1;
+
+    /** Upper bound of the delay between retries as a duration; empty inherits. */
+    String maxDelay() default "";
+
+    /** Whether a step needs a compensation. */
+    enum Compensation {
+        /** A method annotated {@code @Compensate("<step name>")} must exist on the same bean. */
+        REQUIRED,
+        /** The step has nothing to undo (an email, a read); no compensation runs for it. */
+        NONE
+    }
+}

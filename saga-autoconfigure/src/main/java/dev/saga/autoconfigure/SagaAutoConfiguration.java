@@ -1,0 +1,178 @@
+package dev.saga.autoconfigure;
+
+import java.net.InetAddress;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Role;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.saga.SagaClient;
+import dev.saga.internal.client.DefaultSagaClient;
+import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.compensation.Compensator;
+import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.dispatch.DispatcherSettings;
+import dev.saga.internal.dispatch.SagaDispatcher;
+import dev.saga.internal.interception.SagaAnnotationPostProcessor;
+import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.SqlSupport;
+import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.outbox.WorkListener;
+import dev.saga.internal.replay.ReplayEngine;
+import dev.saga.internal.replay.SagaRunner;
+import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryPolicy;
+
+/**
+ * Configures the saga engine on the application's {@link DataSource} and transaction manager:
+ * migrates the engine's own schema, finds sagas and steps, and runs the dispatcher.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
+@ConditionalOnProperty(name = "saga.enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(SagaProperties.class)
+public class SagaAutoConfiguration {
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static SagaAnnotationPostProcessor sagaAnnotationPostProcessor() {
+        return new SagaAnnotationPostProcessor();
+    }
+
+    /**
+     * The engine's tables, in their own schema with their own history table, so they never meet the
+     * application's migrations. Registered as an initializer (not a {@code Flyway} bean) so that
+     * Boot's own Flyway still configures itself for the application.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "sagaSchemaMigration")
+    FlywayMigrationInitializer sagaSchemaMigration(DataSource dataSource, SagaProperties properties) {
+        var flyway = Flyway.configure(getClass().getClassLoader())
+                .dataSource(dataSource)
+                .schemas(SqlSupport.schema(properties.schema()))
+                .createSchemas(true)
+                .table("saga_schema_history")
+                .locations("classpath:db/saga/migration")
+                .load();
+        return new FlywayMigrationInitializer(flyway);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PayloadCodec sagaPayloadCodec(ObjectProvider<ObjectMapper> mappers) {
+        return new PayloadCodec(mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    LedgerStore sagaLedgerStore(DataSource dataSource, PayloadCodec codec, SagaProperties properties) {
+        return new LedgerStore(new JdbcTemplate(dataSource), codec, properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    OutboxStore sagaOutboxStore(DataSource dataSource, SagaProperties properties) {
+        return new OutboxStore(new JdbcTemplate(dataSource), properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SagaRegistry sagaRegistry() {
+        return new SagaRegistry();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RetryPolicies sagaRetryPolicies(SagaProperties properties) {
+        var retry = properties.retry();
+        return new RetryPolicies(new RetryPolicy(retry.maxRetries(), retry.delay(), retry.multiplier(),
+                retry.maxDelay(), retry.jitter()));
+    }
+
+    @Bean
+    static SagaStartupValidation sagaStartupValidation(SagaAnnotationPostProcessor postProcessor,
+            SagaRegistry registry, RetryPolicies policies) {
+        return new SagaStartupValidation(postProcessor.collector(), registry, policies);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReplayEngine sagaReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+            PlatformTransactionManager transactionManager, SagaProperties properties) {
+        return new ReplayEngine(ledger, codec, policies, transactionManager, properties.dispatcher().maxInlineWait());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Compensator sagaCompensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+            PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory) {
+        return new Compensator(registry, ledger, codec, policies, transactionManager,
+                properties.dispatcher().maxInlineWait(), beanFactory::getBean);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
+            ReplayEngine engine, Compensator compensator, PlatformTransactionManager transactionManager,
+            SagaProperties properties, BeanFactory beanFactory) {
+        return new SagaRunner(registry, ledger, outbox, codec, engine, compensator, transactionManager,
+                beanFactory::getBean, nodeId(properties));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
+    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties) {
+        var dispatcher = properties.dispatcher();
+        return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
+                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
+            PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher) {
+        WorkListener wakeUp = () -> dispatcher.ifAvailable(SagaDispatcher::workAdded);
+        return new DefaultSagaClient(registry, ledger, outbox, codec, transactionManager, wakeUp);
+    }
+
+    private static String nodeId(SagaProperties properties) {
+        var configured = properties.dispatcher().nodeId();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.saga.internal.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
+
+import dev.saga.SagaClient;
+import dev.saga.SagaFailedException;
+import dev.saga.SagaStatus;
+import dev.saga.SagaTimeoutException;
+import dev.saga.SagaView;
+import dev.saga.StartOptions;
+import dev.saga.UnknownSagaException;
+import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.definition.SagaDefinition;
+import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.outbox.WorkListener;
+
+/**
+ * Starts sagas as a transactional outbox: the instance row and its outbox row are written in the
+ * caller's transaction (or a new one), and this node's dispatcher is woken after the commit.
+ */
+public final class DefaultSagaClient implements SagaClient {
+
+    private final SagaRegistry registry;
+    private final LedgerStore ledger;
+    private final OutboxStore outbox;
+    private final PayloadCodec codec;
+    private final TransactionTemplate transaction;
+    private final WorkListener workListener;
+
+    public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
+            PlatformTransactionManager transactionManager, WorkListener workListener) {
+        this.registry = registry;
+        this.ledger = ledger;
+        this.outbox = outbox;
+        this.codec = codec;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.workListener = workListener;
+    }
+
+    @Override
+    public UUID start(String sagaName, Object input, StartOptions options) {
+        var saga = registry.saga(sagaName).orElseThrow(() -> new UnknownSagaException("No saga named '" + sagaName
+                + "'; known sagas: " + registry.sagas().stream().map(SagaDefinition::name).sorted().toList()));
+        return start(saga, input, options);
+    }
+
+    @Override
+    public UUID start(Class<?> sagaClass, Object input, StartOptions options) {
+        var saga = registry.saga(ClassUtils.getUserClass(sagaClass)).orElseThrow(() -> new UnknownSagaException(
+                sagaClass.getName() + " is not a @Saga bean of this application"));
+        return start(saga, input, options);
+    }
+
+    private UUID start(SagaDefinition saga, Object input, StartOptions options) {
+        var effective = options == null ? StartOptions.defaults() : options;
+        var inputJson = codec.write(checkedInput(saga, input), "input of saga " + saga.name());
+        return transaction.execute(status -> {
+            var id = UUID.randomUUID();
+            if (!ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson)) {
+                return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
+            }
+            outbox.add(id, effective.startDelay());
+            if (effective.startDelay().isZero()) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        workListener.workAdded();
+                    }
+                });
+            }
+            return id;
+        });
+    }
+
+    private static Object checkedInput(SagaDefinition saga, Object input) {
+        if (!saga.takesInput()) {
+            if (input != null) {
+                throw new IllegalArgumentException("Saga '" + saga.name() + "' takes no input (" + saga.location()
+                        + "), but was given a " + input.getClass().getName());
+            }
+            return null;
+        }
+        Class<?> expected = ClassUtils.resolvePrimitiveIfNecessary(saga.entryMethod().getParameterTypes()[0]);
+        if (input != null && !expected.isInstance(input)) {
+            throw new IllegalArgumentException("Saga '" + saga.name() + "' takes a " + expected.getName() + " ("
+                    + saga.location() + "), but was given a " + input.getClass().getName());
+        }
+        return input;
+    }
+
+    @Override
+    public Optional<SagaView> find(UUID sagaId) {
+        return ledger.findInstance(sagaId).map(instance -> instance.toView());
+    }
+
+    @Override
+    public <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
+        var deadline = Instant.now().plus(timeout);
+        long pause = 5;
+        while (true) {
+            var view = find(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            if (view.status() == SagaStatus.COMPLETED) {
+                return resultType.cast(codec.read(view.output(), resultType, "output of saga " + view.name()));
+            }
+            if (view.status().isTerminal()) {
+                throw new SagaFailedException(sagaId, view.status(), view.error());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new SagaTimeoutException("Saga " + sagaId + " (" + view.name() + ") has not finished within "
+                        + timeout + "; it is " + view.status());
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SagaTimeoutException("Interrupted while waiting for saga " + sagaId);
+            }
+            pause = Math.min(pause * 2, 200);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.saga.internal.compensation;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ReflectionUtils;
+
+import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.ledger.ErrorText;
+import dev.saga.internal.ledger.Fence;
+import dev.saga.internal.ledger.FencedOffException;
+import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.StepKind;
+import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.retry.DurableRetry;
+import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.spi.SagaContextHolder;
+
+/**
+ * Runs the compensations of a saga's completed steps, newest first. Each compensation is a ledger
+ * row of its own (kind COMPENSATION, pointing at the step it undoes), so a crash or a retry
+ * resumes where compensating stopped and never undoes a step twice once recorded.
+ */
+public final class Compensator {
+
+    private static final Logger log = LoggerFactory.getLogger(Compensator.class);
+
+    private final SagaRegistry registry;
+    private final LedgerStore ledger;
+    private final PayloadCodec codec;
+    private final RetryPolicies policies;
+    private final DurableRetry retry;
+    private final PlatformTransactionManager transactionManager;
+    private final Function<String, Object> beans;
+
+    public Compensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+            PlatformTransactionManager transactionManager, Duration maxInlineWait, Function<String, Object> beans) {
+        this.registry = registry;
+        this.ledger = ledger;
+        this.codec = codec;
+        this.policies = policies;
+        this.retry = new DurableRetry(maxInlineWait);
+        this.transactionManager = transactionManager;
+        this.beans = beans;
+    }
+
+    /**
+     * Undoes what is left to undo.
+     *
+     * @throws FencedOffException if this node lost its claim meanwhile
+     */
+    public CompensationOutcome compensate(Fence fence) {
+        List<StepRecord> history = ledger.steps(fence.sagaId());
+        Map<Integer, StepRecord> compensations = new HashMap<>();
+        history.stream().filter(row -> row.kind() == StepKind.COMPENSATION)
+                .forEach(row -> compensations.put(row.compensates(), row));
+        int nextSeq = history.isEmpty() ? 0 : history.get(history.size() - 1).seq() + 1;
+        var completed = new ArrayList<>(history.stream()
+                .filter(row -> row.kind() == StepKind.STEP && row.status() == StepStatus.COMPLETED).toList());
+        java.util.Collections.reverse(completed);
+        for (StepRecord step : completed) {
+            var definition = registry.step(step.name()).orElse(null);
+            if (definition == null) {
+                return new CompensationOutcome.Failed("Cannot compensate step '" + step.name() + "' (#" + step.seq()
+                        + "): no such step is deployed on this node");
+            }
+            if (!definition.compensable()) {
+                continue;
+            }
+            var row = compensations.get(step.seq());
+            if (row == null) {
+                var now = Instant.now();
+                row = new StepRecord(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(),
+                        StepStatus.RETRYING, step.seq(), null, null, null, List.of(), now, null, null);
+            }
+            var outcome = compensateOne(fence, definition, step, row);
+            if (outcome != null) {
+                return outcome;
+            }
+        }
+        return new CompensationOutcome.Compensated();
+    }
+
+    /** Returns null when the step is undone, else why compensating stops here. */
+    private CompensationOutcome compensateOne(Fence fence, StepDefinition definition, StepRecord step, StepRecord row) {
+        switch (row.status()) {
+            case COMPLETED -> {
+                return null;
+            }
+            case FAILED -> {
+                return new CompensationOutcome.Failed(failedMessage(row));
+            }
+            case RETRYING -> {
+                if (row.nextAttemptAt() != null && row.nextAttemptAt().isAfter(Instant.now())) {
+                    return new CompensationOutcome.RetryLater(Duration.between(Instant.now(), row.nextAttemptAt()));
+                }
+            }
+        }
+        Object[] arguments = arguments(definition, step);
+        var state = new Object() {
+            StepRecord current = row;
+            Instant startedAt = Instant.now();
+        };
+        var outcome = retry.run(policies.forStep(definition), row.attemptCount(), number -> {
+            state.startedAt = Instant.now();
+            state.current = invoke(fence, definition, state.current, state.startedAt, arguments);
+            return state.current;
+        }, (number, error, retryIn) -> {
+            var now = Instant.now();
+            state.current = state.current.failed(ErrorText.of(error), state.startedAt, now,
+                    retryIn == null ? null : now.plus(retryIn));
+            log.warn("Saga {} compensation of {} attempt {} failed{}: {}", fence.sagaId(), definition.name(), number,
+                    retryIn == null ? " for good" : ", retrying in " + retryIn, state.current.error());
+            ledger.record(fence, state.current);
+        }, FencedOffException.class);
+        if (outcome instanceof DurableRetry.Outcome.RetryLater<StepRecord> later) {
+            return new CompensationOutcome.RetryLater(later.delay());
+        }
+        if (outcome instanceof DurableRetry.Outcome.Exhausted<StepRecord>) {
+            return new CompensationOutcome.Failed(failedMessage(state.current));
+        }
+        return null;
+    }
+
+    /** Runs the compensation and records its success, in one transaction when it is transactional. */
+    private StepRecord invoke(Fence fence, StepDefinition definition, StepRecord row, Instant startedAt,
+            Object[] arguments) throws Throwable {
+        var bean = beans.apply(definition.beanName());
+        var method = definition.compensation();
+        ReflectionUtils.makeAccessible(method);
+        Supplier<StepRecord> callAndRecord = () -> {
+            var previous = SagaContextHolder.bind(new CompensationContext(fence.sagaId(), row.seq()));
+            try {
+                method.invoke(bean, arguments);
+            } catch (InvocationTargetException e) {
+                throw new CompensationFailure(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new CompensationFailure(e);
+            } finally {
+                SagaContextHolder.restore(previous);
+            }
+            var done = row.succeeded(null, startedAt, Instant.now());
+            ledger.record(fence, done);
+            return done;
+        };
+        try {
+            if (definition.compensationTransaction() == null) {
+                return callAndRecord.get();
+            }
+            return new TransactionTemplate(transactionManager, definition.compensationTransaction())
+                    .execute(status -> callAndRecord.get());
+        } catch (CompensationFailure failure) {
+            throw failure.getCause();
+        }
+    }
+
+    private Object[] arguments(StepDefinition definition, StepRecord step) {
+        var method = definition.method();
+        Object[] stepArguments = codec.readArguments(step.args(), method.getGenericParameterTypes(),
+                "arguments of " + step.name());
+        if (!definition.compensationTakesResult()) {
+            return stepArguments;
+        }
+        var withResult = java.util.Arrays.copyOf(stepArguments, stepArguments.length + 1);
+        withResult[stepArguments.length] = codec.read(step.result(), method.getGenericReturnType(),
+                "result of " + step.name());
+        return withResult;
+    }
+
+    private static String failedMessage(StepRecord row) {
+        return "Compensation of step '" + row.name() + "' (#" + row.compensates() + ") failed after "
+                + row.attemptCount() + " attempt(s): " + row.error();
+    }
+
+    /** A compensation's own exception, carried through the transaction callback. */
+    private static final class CompensationFailure extends RuntimeException {
+        CompensationFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Undoing a failed saga: the compensations of its completed steps in reverse order, each retried
+ * durably; a compensation that keeps failing leaves the saga FAILED for an operator.
+ */
+package dev.saga.internal.compensation;

@@ -1,0 +1,170 @@
+package dev.saga.internal.dispatch;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.outbox.WorkListener;
+import dev.saga.internal.replay.SagaRunner;
+
+/**
+ * Claims due work and runs it on a bounded pool of workers. One scheduler thread polls (every
+ * poll interval, and at once when work was added on this node or a worker became free) and renews
+ * the leases of running sagas; it never claims more sagas than it has free workers.
+ */
+public final class SagaDispatcher implements SmartLifecycle, WorkListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaDispatcher.class);
+
+    private final OutboxStore outbox;
+    private final SagaRunner runner;
+    private final DispatcherSettings settings;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pollRequested = new AtomicBoolean();
+    private volatile ScheduledExecutorService scheduler;
+    private volatile ExecutorService workers;
+    private volatile boolean active;
+
+    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings) {
+        this.outbox = outbox;
+        this.runner = runner;
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (active) {
+            return;
+        }
+        workers = Executors.newFixedThreadPool(settings.workerThreads(), new CustomizableThreadFactory("saga-worker-"));
+        scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("saga-dispatcher-"));
+        active = true;
+        long pollMillis = settings.pollInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        long renewMillis = Math.max(50, settings.lease().toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::renewLeases, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        log.info("Saga dispatcher started on node {} with {} workers", settings.nodeId(), settings.workerThreads());
+    }
+
+    /**
+     * Stops claiming, lets running sagas finish for up to the shutdown timeout, then leaves what
+     * still runs to its lease: another node (or this one, restarted) takes it over.
+     */
+    @Override
+    public synchronized void stop() {
+        if (!active) {
+            return;
+        }
+        active = false;
+        scheduler.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Saga dispatcher stopped with {} sagas still running; their leases will run out and"
+                        + " another node resumes them", running.size());
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("Saga dispatcher stopped on node {}", settings.nodeId());
+    }
+
+    /**
+     * Stops at once, as a crash would: no more polls or lease renewals, running sagas are
+     * abandoned where they are and nothing is released.
+     */
+    public synchronized void halt() {
+        active = false;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (workers != null) {
+            workers.shutdown();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return active;
+    }
+
+    /** Sagas and compensations are stopped late and started early compared to web servers. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    @Override
+    public void workAdded() {
+        if (active && pollRequested.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(this::poll);
+            } catch (RuntimeException rejected) {
+                pollRequested.set(false); // stopping
+            }
+        }
+    }
+
+    /** How many sagas this node is running now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    private void poll() {
+        pollRequested.set(false);
+        if (!active) {
+            return;
+        }
+        int free = settings.workerThreads() - running.size();
+        if (free <= 0) {
+            return;
+        }
+        try {
+            for (Claim claim : outbox.claim(settings.nodeId(), free, settings.lease(), Set.copyOf(running))) {
+                running.add(claim.sagaId());
+                workers.execute(() -> runClaimed(claim));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Saga dispatcher on node {} could not claim work: {}", settings.nodeId(), e.getMessage());
+        }
+    }
+
+    private void runClaimed(Claim claim) {
+        try {
+            runner.run(claim);
+        } catch (Throwable unexpected) {
+            log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
+        } finally {
+            running.remove(claim.sagaId());
+            workAdded(); // a worker is free: look for more right away
+        }
+    }
+
+    private void renewLeases() {
+        if (!active || running.isEmpty()) {
+            return;
+        }
+        try {
+            outbox.renew(settings.nodeId(), Set.copyOf(running), settings.lease());
+        } catch (RuntimeException e) {
+            log.warn("Saga dispatcher on node {} could not renew leases: {}", settings.nodeId(), e.getMessage());
+        }
+    }
+}

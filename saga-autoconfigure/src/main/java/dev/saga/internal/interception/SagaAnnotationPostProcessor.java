@@ -1,0 +1,56 @@
+package dev.saga.internal.interception;
+
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.util.ClassUtils;
+
+import dev.saga.Step;
+import dev.saga.internal.definition.DefinitionCollector;
+import dev.saga.internal.definition.SagaRegistry;
+
+/**
+ * Inspects every bean for {@code @Saga}, {@code @Step} and {@code @Compensate}, hands what it finds
+ * to the {@link DefinitionCollector}, and proxies beans with steps (class-based, outermost advice).
+ * A bean whose steps cannot be intercepted is left unproxied; startup validation reports it.
+ */
+public final class SagaAnnotationPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+
+    private final DefinitionCollector collector = new DefinitionCollector();
+    private volatile BeanFactory beanFactory;
+
+    public SagaAnnotationPostProcessor() {
+        setProxyTargetClass(true);
+        setBeforeExistingAdvisors(true);
+        this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, Step.class, true),
+                new StepInterceptor(() -> beanFactory.getBean(SagaRegistry.class)));
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        super.setBeanFactory(beanFactory);
+        this.beanFactory = beanFactory;
+    }
+
+    /** The definitions found so far and their problems. */
+    public DefinitionCollector collector() {
+        return collector;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof org.springframework.aop.framework.AopInfrastructureBean) {
+            return bean;
+        }
+        Class<?> userClass = ClassUtils.getUserClass(org.springframework.aop.support.AopUtils.getTargetClass(bean));
+        if (userClass.getName().startsWith("org.springframework.") || userClass.getName().startsWith("java")) {
+            return bean; // framework beans declare no sagas; skip the reflection
+        }
+        boolean proxiable = collector.inspect(beanName, userClass);
+        if (!proxiable || !DefinitionCollector.declaresSteps(userClass)) {
+            return bean;
+        }
+        return super.postProcessAfterInitialization(bean, beanName);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.saga.internal.outbox;
+
+import java.util.UUID;
+
+/**
+ * A saga this node claimed to run.
+ *
+ * @param sagaId the saga
+ * @param fencing the fencing number of this claim; writes with an older one are refused
+ * @param recoveries how often the saga was claimed again after a lease ran out
+ */
+public record Claim(UUID sagaId, long fencing, int recoveries) {
+}

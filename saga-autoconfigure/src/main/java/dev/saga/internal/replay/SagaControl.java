@@ -1,0 +1,43 @@
+package dev.saga.internal.replay;
+
+import java.time.Duration;
+
+/**
+ * The engine's own control flow through user code. An {@link Error}, not an exception, so that an
+ * ordinary {@code catch (Exception e)} in a saga cannot swallow it. Never seen by users unless
+ * they catch {@code Throwable}, which saga code must not do.
+ */
+public abstract sealed class SagaControl extends Error {
+
+    private SagaControl(String message) {
+        super(message, null, false, false);
+    }
+
+    /** The saga must wait: end this run, come back after the delay and replay. */
+    public static final class Suspend extends SagaControl {
+        private final Duration resumeAfter;
+
+        public Suspend(Duration resumeAfter) {
+            super("saga suspended for " + resumeAfter);
+            this.resumeAfter = resumeAfter;
+        }
+
+        public Duration resumeAfter() {
+            return resumeAfter;
+        }
+    }
+
+    /** The code no longer matches the recorded history; the saga must be parked. */
+    public static final class NonDeterminism extends SagaControl {
+        public NonDeterminism(String message) {
+            super(message);
+        }
+    }
+
+    /** This node lost its claim on the saga; stop without recording anything more. */
+    public static final class Abandon extends SagaControl {
+        public Abandon(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.saga.internal.replay;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.saga.internal.definition.SagaDefinition;
+import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.ledger.Fence;
+import dev.saga.internal.ledger.StepRecord;
+import dev.saga.spi.SagaContext;
+
+/**
+ * One run of one saga on one thread: the history loaded when the run began, the sequence cursor,
+ * and the step being executed. Bound as the thread's {@link SagaContext} while the run lasts.
+ */
+public final class SagaExecution implements SagaContext {
+
+    private final Fence fence;
+    private final SagaDefinition saga;
+    private final Map<Integer, StepRecord> history = new HashMap<>();
+    private final ReplayEngine engine;
+    private int nextSeq;
+    private Integer activeSeq;
+
+    SagaExecution(Fence fence, SagaDefinition saga, List<StepRecord> recorded, ReplayEngine engine) {
+        this.fence = fence;
+        this.saga = saga;
+        this.engine = engine;
+        recorded.forEach(row -> history.put(row.seq(), row));
+    }
+
+    /** The execution bound to the calling thread, if a saga's entry method runs on it. */
+    public static Optional<SagaExecution> current() {
+        return SagaContext.current().filter(SagaExecution.class::isInstance).map(SagaExecution.class::cast);
+    }
+
+    /**
+     * Whether a {@code @Step} called now is a durable step. Inside a running step, calls of other
+     * steps are part of that step and run as plain method calls.
+     */
+    public boolean acceptsSteps() {
+        return activeSeq == null;
+    }
+
+    /** Runs or replays the step at the next sequence number. */
+    public Object callStep(StepDefinition step, Object[] arguments, ReplayEngine.Proceed proceed) {
+        return engine.callStep(this, step, arguments, proceed);
+    }
+
+    Fence fence() {
+        return fence;
+    }
+
+    SagaDefinition saga() {
+        return saga;
+    }
+
+    int takeSeq() {
+        return nextSeq++;
+    }
+
+    StepRecord recorded(int seq) {
+        return history.get(seq);
+    }
+
+    void remember(StepRecord row) {
+        history.put(row.seq(), row);
+    }
+
+    void enterStep(int seq) {
+        activeSeq = seq;
+    }
+
+    void leaveStep() {
+        activeSeq = null;
+    }
+
+    boolean inStep() {
+        return activeSeq != null;
+    }
+
+    @Override
+    public UUID sagaId() {
+        return fence.sagaId();
+    }
+
+    @Override
+    public String idempotencyKey() {
+        if (activeSeq == null) {
+            throw new IllegalStateException("Sagas.idempotencyKey() is available inside a @Step or @Compensate method"
+                    + " only; call it from the step that passes it on");
+        }
+        return fence.sagaId() + "/" + activeSeq;
+    }
+
+    @Override
+    public Instant now() {
+        return engine.now(this);
+    }
+
+    @Override
+    public UUID randomUUID() {
+        return engine.randomUUID(this);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Replay execution: runs a saga's entry method, hands each step and primitive the next sequence
+ * number, returns recorded outcomes and records new ones, and suspends the run when it must wait.
+ */
+package dev.saga.internal.replay;

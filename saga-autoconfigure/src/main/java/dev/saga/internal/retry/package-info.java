@@ -1,0 +1,5 @@
+/**
+ * Retry policies (Spring's retry vocabulary), how the configuration layers merge into one
+ * policy per step, and the durable attempt loop shared by steps and compensations.
+ */
+package dev.saga.internal.retry;

@@ -1,0 +1,25 @@
+package dev.saga.spi;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What {@link dev.saga.Sagas} delegates to: the running saga on the calling thread. Implemented
+ * by the engine; applications do not implement it.
+ */
+public interface SagaContext {
+
+    UUID sagaId();
+
+    String idempotencyKey();
+
+    Instant now();
+
+    UUID randomUUID();
+
+    /** The saga running on the calling thread, if any. */
+    static Optional<SagaContext> current() {
+        return Optional.ofNullable(SagaContextHolder.CURRENT.get());
+    }
+}

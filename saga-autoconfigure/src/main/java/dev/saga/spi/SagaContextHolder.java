@@ -1,0 +1,29 @@
+package dev.saga.spi;
+
+/**
+ * Binds a {@link SagaContext} to the thread that runs a saga, for the duration of the run.
+ * Engine use only.
+ */
+public final class SagaContextHolder {
+
+    static final ThreadLocal<SagaContext> CURRENT = new ThreadLocal<>();
+
+    private SagaContextHolder() {
+    }
+
+    /** Binds the context to the calling thread and returns the one it replaces (or null). */
+    public static SagaContext bind(SagaContext context) {
+        var previous = CURRENT.get();
+        CURRENT.set(context);
+        return previous;
+    }
+
+    /** Restores what {@link #bind} returned. */
+    public static void restore(SagaContext previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}
