@@ -1,0 +1,98 @@
+package dev.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.saga.fixtures.CrashConfiguration;
+import dev.saga.fixtures.Gate;
+import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.TestEngine;
+
+/** Several engine nodes on one database: crashes, lease expiry, fencing, and sharing the load. */
+class CrashRecoveryTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void anotherNodeResumesASagaWhoseNodeDiedMidStepWithoutRepeatingCompletedSteps() throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var nodeA = node(engine, "node-a", gate);
+            var id = TestEngine.client(nodeA).start("crash", "order-1");
+            assertThat(gate.awaitEntered()).as("node A is inside step two, its effect written, not committed").isTrue();
+
+            TestEngine.dispatcher(nodeA).halt(); // a crash: no more lease renewals, nothing released
+            var nodeB = node(engine, "node-b", gate);
+
+            var output = TestEngine.client(nodeB).awaitResult(id, String.class, WAIT);
+            assertThat(output).isEqualTo("one@node-a,two@node-b,three@node-b");
+
+            gate.release(); // node A wakes up after losing its lease and tries to record step two
+            assertThat(gate.awaitLeft()).isTrue();
+            await().atMost(WAIT).until(() -> TestEngine.dispatcher(nodeA).runningCount() == 0);
+
+            var jdbc = TestEngine.jdbc(nodeB);
+            assertThat(effects(jdbc, "order-1")).as("each step took effect once; node A's step two rolled back")
+                    .containsExactly("one@node-a", "two@node-b", "three@node-b");
+            List<StepRecord> ledger = nodeB.getBean(LedgerStore.class).steps(id);
+            assertThat(ledger).extracting(StepRecord::seq).containsExactly(0, 1, 2);
+            assertThat(ledger).extracting(StepRecord::status).containsOnly(StepStatus.COMPLETED);
+            assertThat(ledger.get(1).attemptCount()).as("nothing of node A's attempt was recorded").isEqualTo(1);
+            assertThat(TestEngine.client(nodeB).find(id).orElseThrow().status()).isEqualTo(SagaStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void twoNodesRunFiveHundredSagasEachExactlyOnce() {
+        var gate = new Gate();
+        gate.release();
+        try (var engine = new TestEngine()) {
+            var nodes = List.of(node(engine, "node-a", gate, "saga.dispatcher.lease=30s"),
+                    node(engine, "node-b", gate, "saga.dispatcher.lease=30s"));
+            var ids = new ArrayList<UUID>();
+            for (int i = 0; i < 500; i++) {
+                ids.add(TestEngine.client(nodes.get(i % 2)).start("crash", "bulk-" + i));
+            }
+
+            var jdbc = TestEngine.jdbc(nodes.get(0));
+            await().atMost(Duration.ofSeconds(120)).until(() -> jdbc.queryForObject(
+                    "select count(*) from saga.saga_instance where status = 'COMPLETED'", Integer.class) == 500);
+
+            assertThat(jdbc.queryForObject("select count(*) from test_effect", Integer.class)).isEqualTo(1500);
+            assertThat(jdbc.queryForObject("select count(*) from (select saga_key, step from test_effect"
+                    + " group by saga_key, step having count(*) > 1) repeated", Integer.class))
+                    .as("no step took effect twice").isZero();
+            assertThat(jdbc.queryForObject("select count(*) from saga.saga_step where status = 'COMPLETED'"
+                    + " and attempts = 1", Integer.class)).as("no step recorded twice or retried").isEqualTo(1500);
+            assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox", Integer.class)).isZero();
+            Map<String, Object> byNode = jdbc.queryForMap("select count(*) filter (where node = 'node-a') as a,"
+                    + " count(*) filter (where node = 'node-b') as b from test_effect");
+            assertThat(byNode.values()).as("both nodes did work").allSatisfy(count -> assertThat((Long) count).isPositive());
+        }
+    }
+
+    private static ConfigurableApplicationContext node(TestEngine engine, String name, Gate gate, String... extra) {
+        var properties = new ArrayList<>(List.of("saga.dispatcher.node-id=" + name, "saga.dispatcher.lease=1s",
+                "saga.dispatcher.worker-threads=4"));
+        properties.addAll(List.of(extra));
+        return engine.startNode(List.of(CrashConfiguration.class), properties,
+                context -> context.getBeanFactory().registerSingleton("gate", gate));
+    }
+
+    private static List<String> effects(JdbcTemplate jdbc, String key) {
+        return jdbc.queryForList("select step || '@' || node from test_effect where saga_key = ? order by id",
+                String.class, key);
+    }
+}

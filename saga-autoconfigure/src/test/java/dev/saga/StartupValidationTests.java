@@ -1,0 +1,55 @@
+package dev.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import dev.saga.misuse.Misuses;
+import dev.saga.testsupport.TestEngine;
+
+/** Misused annotations fail startup with one message that lists every problem. */
+class StartupValidationTests {
+
+    @Test
+    void failsStartupListingEveryMisuseWithItsClassAndMethod() {
+        try (var engine = new TestEngine()) {
+            assertThatThrownBy(() -> engine.startNode(List.of(Misuses.AllMisuses.class)))
+                    .isInstanceOf(SagaDefinitionException.class)
+                    .hasMessageStartingWith("Saga definitions are invalid (9 problems):")
+                    .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
+                    .satisfiesExactlyInAnyOrder(
+                            p -> assertThat(p).contains("MissingCompensation.charge(String) has no compensation")
+                                    .contains("@Compensate(\"charge\")").contains("Compensation.NONE"),
+                            p -> assertThat(p).contains("CompensationForNoStep.unsend(String) names step 'sendd'")
+                                    .contains("its steps: send"),
+                            p -> assertThat(p).contains("CompensationWithWrongParameters.release(String, String)")
+                                    .contains("(String, int)"),
+                            p -> assertThat(p).contains("FinalStepMethod.label(String) is final"),
+                            p -> assertThat(p).contains("FinalStepClass").contains("is final"),
+                            p -> assertThat(p).contains("Saga name 'twice' is declared 2 times")
+                                    .contains("FirstSagaNamedTwice").contains("SecondSagaNamedTwice"),
+                            p -> assertThat(p).contains("SagaWithTwoEntryMethods has 2 entry methods (alsoRun, run)"),
+                            p -> assertThat(p).contains("SagaWithOwnStep.ownStep()").contains("Move the step to another bean"),
+                            p -> assertThat(p).contains("BadRetryAttribute.call").contains("soon"));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(Misuses.Valid.class)
+    static class ValidOnly {
+    }
+
+    @Test
+    void acceptsACompensationThatTakesTheStepsArgumentsAndResult() {
+        try (var engine = new TestEngine()) {
+            var node = engine.startNode(List.of(ValidOnly.class));
+            assertThat(node.getBean(Misuses.Valid.class).reserve("o", 1)).as("outside a saga: a plain call").isEqualTo("o");
+        }
+    }
+}
