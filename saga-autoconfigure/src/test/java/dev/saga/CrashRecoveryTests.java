@@ -55,6 +55,29 @@ class CrashRecoveryTests {
     }
 
     @Test
+    void aStepRunningLongerThanTheLeaseKeepsItsClaimBecauseTheLeaseIsRenewed() throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var nodeA = node(engine, "node-a", gate);
+            node(engine, "node-b", gate);
+            var id = TestEngine.client(nodeA).start("crash", "slow-1");
+            assertThat(gate.awaitEntered()).isTrue();
+            var jdbc = TestEngine.jdbc(nodeA);
+            var leaseEnd = leaseEnd(jdbc, id);
+
+            // three lease lengths pass while step two runs; renewals keep pushing the lease out
+            await().atMost(WAIT).until(() -> leaseEnd(jdbc, id).isAfter(leaseEnd.plusSeconds(3)));
+            gate.release();
+
+            TestEngine.client(nodeA).awaitResult(id, String.class, WAIT);
+            assertThat(jdbc.queryForObject("select fencing from saga.saga_instance where id = ?", Long.class, id))
+                    .as("claimed once: no other node took it over").isEqualTo(1L);
+            assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'slow-1'", Integer.class))
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
     void twoNodesRunFiveHundredSagasEachExactlyOnce() {
         var gate = new Gate();
         gate.release();
@@ -89,6 +112,11 @@ class CrashRecoveryTests {
         properties.addAll(List.of(extra));
         return engine.startNode(List.of(CrashConfiguration.class), properties,
                 context -> context.getBeanFactory().registerSingleton("gate", gate));
+    }
+
+    private static java.time.Instant leaseEnd(JdbcTemplate jdbc, UUID id) {
+        return jdbc.queryForObject("select due_at from saga.saga_outbox where saga_id = ?",
+                java.time.OffsetDateTime.class, id).toInstant();
     }
 
     private static List<String> effects(JdbcTemplate jdbc, String key) {

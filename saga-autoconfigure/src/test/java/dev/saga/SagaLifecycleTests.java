@@ -42,7 +42,8 @@ class SagaLifecycleTests {
     @BeforeAll
     static void startNode() {
         engine = new TestEngine();
-        node = engine.startNode(List.of(ShopConfiguration.class));
+        // no periodic poll during the tests: every saga here runs because its start woke the dispatcher
+        node = engine.startNode(List.of(ShopConfiguration.class), "saga.dispatcher.poll-interval=1h");
         client = TestEngine.client(node);
         journal = node.getBean(Journal.class);
         jdbc = TestEngine.jdbc(node);
@@ -72,6 +73,13 @@ class SagaLifecycleTests {
         });
         assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
                 .as("finished work leaves the outbox").isZero();
+    }
+
+    @Test
+    void runsASagaRightAfterTheStartCommitsWithoutWaitingForThePoll() {
+        var id = client.start("order", new Order("wake-1", 3));
+
+        assertThat(client.awaitResult(id, String.class, Duration.ofSeconds(10))).startsWith("pay-wake-1");
     }
 
     @Test

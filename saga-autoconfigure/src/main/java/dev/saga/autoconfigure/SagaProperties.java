@@ -8,10 +8,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration of the saga engine, under {@code saga.*}.
  *
- * @param enabled whether the saga engine is configured at all
- * @param schema the PostgreSQL schema that holds the engine's tables; created and migrated at startup
- * @param dispatcher how this node claims and runs sagas
- * @param retry the retry policy of every step and compensation, unless a {@code @Step} sets its own
+ * @param enabled Whether the saga engine is configured at all.
+ * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup.
+ * @param dispatcher How this node claims and runs sagas.
+ * @param retry The retry policy of every step and compensation, unless a {@code @Step} sets its own.
  */
 @ConfigurationProperties("saga")
 public record SagaProperties(
@@ -23,17 +23,17 @@ public record SagaProperties(
     /**
      * How this node claims and runs sagas.
      *
-     * @param enabled whether this node runs sagas; when false it can still start and query them
-     * @param nodeId this node's name in claims and logs; defaults to the host name and a random suffix
-     * @param workerThreads how many sagas run at once on this node
-     * @param pollInterval how often the database is asked for due work when nothing wakes the
-     *     dispatcher sooner (sagas started on this node run at once after their commit)
-     * @param lease how long a claim on a saga lasts; running sagas renew it, and a crashed node's
-     *     sagas are taken over by another node once it ran out
-     * @param maxInlineWait a retry due sooner than this keeps its worker thread and waits; a longer
-     *     one suspends the saga and frees the thread
-     * @param shutdownTimeout how long shutdown waits for running sagas before leaving them to their
-     *     leases
+     * @param enabled Whether this node runs sagas; when false it can still start and query them.
+     * @param nodeId This node's name in claims and logs; defaults to the host name and a random suffix.
+     * @param workerThreads How many sagas run at once on this node.
+     * @param pollInterval How often the database is asked for due work when nothing wakes the
+     *     dispatcher sooner (sagas started on this node run at once after their commit).
+     * @param lease How long a claim on a saga lasts; running sagas renew it, and a crashed node's
+     *     sagas are taken over by another node once it ran out.
+     * @param maxInlineWait A retry due sooner than this keeps its worker thread and waits; a longer
+     *     one suspends the saga and frees the thread.
+     * @param shutdownTimeout How long shutdown waits for running sagas before leaving them to their
+     *     leases.
      */
     public record Dispatcher(
             @DefaultValue("true") boolean enabled,
@@ -50,12 +50,12 @@ public record SagaProperties(
      * next one is due after {@code delay * multiplier^(retry - 1)}, at most {@code max-delay}, give
      * or take {@code jitter}.
      *
-     * @param maxRetries retries after the first failed attempt; 0 fails a step at its first failure
-     * @param delay the delay before the first retry
-     * @param multiplier the factor applied to the delay after each retry; 1 keeps it fixed
-     * @param maxDelay the longest delay between two attempts
-     * @param jitter up to this much is added to or taken from each delay at random, so that many
-     *     sagas failing together do not retry together
+     * @param maxRetries Retries after the first failed attempt; 0 fails a step at its first failure.
+     * @param delay The delay before the first retry.
+     * @param multiplier The factor applied to the delay after each retry; 1 keeps it fixed.
+     * @param maxDelay The longest delay between two attempts.
+     * @param jitter Up to this much is added to or taken from each delay at random, so that many
+     *     sagas failing together do not retry together.
      */
     public record Retry(
             @DefaultValue("3") int maxRetries,

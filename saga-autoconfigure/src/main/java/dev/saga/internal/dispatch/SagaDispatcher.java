@@ -3,16 +3,14 @@ package dev.saga.internal.dispatch;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
@@ -20,7 +18,8 @@ import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
 
 /**
- * Claims due work and runs it on a bounded pool of workers. One scheduler thread polls (every
+ * Claims due work and runs it on a bounded pool of workers (Spring's task scheduler and executor).
+ * One scheduler thread polls (every
  * poll interval, and at once when work was added on this node or a worker became free) and renews
  * the leases of running sagas; it never claims more sagas than it has free workers.
  */
@@ -33,8 +32,8 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     private final DispatcherSettings settings;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollRequested = new AtomicBoolean();
-    private volatile ScheduledExecutorService scheduler;
-    private volatile ExecutorService workers;
+    private volatile ThreadPoolTaskScheduler scheduler;
+    private volatile ThreadPoolTaskExecutor workers;
     private volatile boolean active;
 
     public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings) {
@@ -48,13 +47,19 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
         if (active) {
             return;
         }
-        workers = Executors.newFixedThreadPool(settings.workerThreads(), new CustomizableThreadFactory("saga-worker-"));
-        scheduler = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("saga-dispatcher-"));
+        workers = new ThreadPoolTaskExecutor();
+        workers.setCorePoolSize(settings.workerThreads());
+        workers.setMaxPoolSize(settings.workerThreads());
+        workers.setThreadNamePrefix("saga-worker-");
+        workers.initialize();
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix("saga-dispatcher-");
+        scheduler.initialize();
         active = true;
-        long pollMillis = settings.pollInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
-        long renewMillis = Math.max(50, settings.lease().toMillis() / 3);
-        scheduler.scheduleWithFixedDelay(this::renewLeases, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
+        var renewEvery = settings.lease().dividedBy(3);
+        scheduler.scheduleWithFixedDelay(this::renewLeases, java.time.Instant.now().plus(renewEvery), renewEvery);
         log.info("Saga dispatcher started on node {} with {} workers", settings.nodeId(), settings.workerThreads());
     }
 
@@ -68,13 +73,14 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
             return;
         }
         active = false;
-        scheduler.shutdownNow();
-        workers.shutdown();
+        scheduler.getScheduledExecutor().shutdownNow();
+        var pool = workers.getThreadPoolExecutor();
+        pool.shutdown();
         try {
-            if (!workers.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!pool.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Saga dispatcher stopped with {} sagas still running; their leases will run out and"
                         + " another node resumes them", running.size());
-                workers.shutdownNow();
+                pool.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,10 +95,10 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     public synchronized void halt() {
         active = false;
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            scheduler.getScheduledExecutor().shutdownNow();
         }
         if (workers != null) {
-            workers.shutdown();
+            workers.getThreadPoolExecutor().shutdown();
         }
     }
 

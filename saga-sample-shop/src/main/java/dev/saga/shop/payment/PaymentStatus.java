@@ -1,0 +1,6 @@
+package dev.saga.shop.payment;
+
+public enum PaymentStatus {
+    CHARGED,
+    REFUNDED
+}
