@@ -1,0 +1,95 @@
+package dev.saga.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.saga.SagaClient;
+import dev.saga.internal.dispatch.SagaDispatcher;
+import dev.saga.testsupport.TestDatabase;
+
+/** When the engine configures itself, and how it backs off. */
+class SagaAutoConfigurationTests {
+
+    private static String jdbcUrl;
+
+    @BeforeAll
+    static void database() {
+        jdbcUrl = TestDatabase.freshDatabase();
+    }
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        DataSourceTransactionManagerAutoConfiguration.class, SagaAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=" + jdbcUrl,
+                        "spring.datasource.username=" + TestDatabase.user(),
+                        "spring.datasource.password=" + TestDatabase.password());
+    }
+
+    @Test
+    void configuresTheEngineOnTheApplicationsDataSource() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class).hasSingleBean(SagaDispatcher.class);
+            assertThat(context.getBean(SagaDispatcher.class).isRunning()).isTrue();
+        });
+    }
+
+    @Test
+    void configuresNothingWithoutADataSource() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SagaAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SagaClient.class));
+    }
+
+    @Test
+    void configuresNothingWhenDisabled() {
+        runner().withPropertyValues("saga.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SagaClient.class));
+    }
+
+    @Test
+    void startsAndQueriesSagasWithoutRunningThemWhenTheDispatcherIsDisabled() {
+        runner().withPropertyValues("saga.dispatcher.enabled=false").run(context -> assertThat(context)
+                .hasNotFailed().hasSingleBean(SagaClient.class).doesNotHaveBean(SagaDispatcher.class));
+    }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesItsOwnClient() {
+        runner().withUserConfiguration(OwnClient.class).run(context -> assertThat(context).hasNotFailed()
+                .getBean(SagaClient.class).isSameAs(context.getBean(OwnClient.class).client));
+    }
+
+    @Test
+    void refusesASchemaNameThatIsNotAPlainIdentifier() {
+        runner().withPropertyValues("saga.schema=saga; drop table x").run(context -> assertThat(context)
+                .hasFailed().getFailure().rootCause().hasMessageContaining("saga.schema must be a lower-case SQL identifier"));
+    }
+
+    @Test
+    void migratesIntoTheConfiguredSchema() {
+        runner().withPropertyValues("saga.schema=orders_saga").run(context -> {
+            assertThat(context).hasNotFailed();
+            var jdbc = new org.springframework.jdbc.core.JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+            assertThat(jdbc.queryForList("select table_name from information_schema.tables"
+                    + " where table_schema = 'orders_saga' order by table_name", String.class))
+                    .containsExactly("saga_instance", "saga_outbox", "saga_schema_history", "saga_signal", "saga_step");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClient {
+        final SagaClient client = org.mockito.Mockito.mock(SagaClient.class);
+
+        @Bean
+        SagaClient sagaClient() {
+            return client;
+        }
+    }
+}
