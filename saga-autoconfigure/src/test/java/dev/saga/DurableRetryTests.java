@@ -64,6 +64,24 @@ class DurableRetryTests {
         }
     }
 
+    @Test
+    void replaysRecordedTimeAndRandomIdsAfterASuspension() {
+        try (var engine = new TestEngine()) {
+            var node = engine.startNode(List.of(FlakyConfiguration.class), SUSPEND_EVERY_WAIT);
+            var id = TestEngine.client(node).start("stamped", "stamped-1");
+
+            var output = TestEngine.client(node).awaitResult(id, String.class, WAIT);
+
+            var ledger = ledger(node, id);
+            assertThat(ledger).extracting(StepRecord::name).containsExactly("now", "randomUUID", "flakySteps.failsOnce");
+            assertThat(ledger.get(2).attemptCount()).as("the saga was suspended and replayed once").isEqualTo(2);
+            var recordedNow = ledger.get(0).result().replace("\"", "");
+            var recordedId = ledger.get(1).result().replace("\"", "");
+            assertThat(output).isEqualTo(java.time.Instant.parse(recordedNow) + " " + recordedId + " done");
+            assertThat(Sagas.inSaga()).isFalse();
+        }
+    }
+
     private static int attempts(ConfigurableApplicationContext node, String key) {
         return TestEngine.jdbc(node).queryForObject("select count(*) from test_attempt where saga_key = ?",
                 Integer.class, key);

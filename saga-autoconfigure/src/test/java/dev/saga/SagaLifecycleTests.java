@@ -61,7 +61,7 @@ class SagaLifecycleTests {
         var output = client.awaitResult(id, String.class, WAIT);
 
         assertThat(output).isEqualTo("pay-complete-1|res-complete-1|label-complete-1");
-        assertThat(journal.of("complete-1")).containsExactly("charge key=" + id + "/0", "reserve", "ship");
+        assertThat(journal.of("complete-1")).containsExactly("charge key=" + id + "/0", "reserve", "ship key=" + id + "/2");
         assertThat(ledger(id)).extracting(StepRecord::kind, StepRecord::name, StepRecord::status, StepRecord::attemptCount)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(StepKind.STEP, "shopSteps.charge", StepStatus.COMPLETED, 1),
@@ -92,7 +92,8 @@ class SagaLifecycleTests {
                     assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
                     assertThat(failure.error()).contains("IllegalStateException: carrier down for undo-1");
                 });
-        assertThat(journal.of("undo-1")).containsExactly("charge key=" + id + "/0", "reserve", "ship", "ship", "ship",
+        var ship = "ship key=" + id + "/2"; // the same key on every attempt
+        assertThat(journal.of("undo-1")).containsExactly("charge key=" + id + "/0", "reserve", ship, ship, ship,
                 "release res-undo-1", "refund pay-undo-1 25");
         var ledger = ledger(id);
         assertThat(ledger).filteredOn(row -> row.kind() == StepKind.STEP).extracting(StepRecord::status)
@@ -104,6 +105,31 @@ class SagaLifecycleTests {
                         org.assertj.core.groups.Tuple.tuple("shopSteps.charge", 0, StepStatus.COMPLETED));
         assertThat(jdbc.queryForList("select step from test_effect where saga_key = 'undo-1' order by id", String.class))
                 .containsExactly("reserve", "release");
+    }
+
+    @Test
+    void failsTheSagaWithBothErrorsWhenACompensationKeepsFailing() {
+        var steps = node.getBean(ShopSteps.class);
+        steps.failShipmentsOf("stuck-1");
+        steps.failRefundsOf("stuck-1");
+        var id = client.start("order", new Order("stuck-1", 9));
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.FAILED);
+                    assertThat(failure.error()).contains("Compensation of step 'shopSteps.charge' (#0) failed after 4")
+                            .contains("gateway refuses refund of pay-stuck-1")
+                            .contains("the saga had failed with: java.lang.IllegalStateException: carrier down for stuck-1");
+                });
+        assertThat(journal.of("stuck-1")).filteredOn(e -> e.startsWith("refund"))
+                .as("1 attempt + saga.retry.max-retries (3)").hasSize(4);
+        assertThat(journal.of("stuck-1")).filteredOn(e -> e.startsWith("release")).hasSize(1);
+        assertThat(ledger(id)).filteredOn(row -> row.kind() == StepKind.COMPENSATION)
+                .extracting(StepRecord::name, StepRecord::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("shopSteps.reserve", StepStatus.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("shopSteps.charge", StepStatus.FAILED));
+        assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
+                .as("a FAILED saga waits for an operator, not for the dispatcher").isZero();
     }
 
     @Test
@@ -134,7 +160,7 @@ class SagaLifecycleTests {
         client.awaitResult(first, String.class, WAIT);
         assertThat(jdbc.queryForObject("select count(*) from saga.saga_instance where business_key = 'dup-1'",
                 Integer.class)).isEqualTo(1);
-        assertThat(journal.of("dup-1")).containsExactly("charge key=" + first + "/0", "reserve", "ship");
+        assertThat(journal.of("dup-1")).containsExactly("charge key=" + first + "/0", "reserve", "ship key=" + first + "/2");
     }
 
     @Test
