@@ -68,20 +68,21 @@ public final class DurableRetry {
                 }
                 Duration delay = policy.delayAfter(failed);
                 recorder.failed(number, error, delay);
-                if (delay.compareTo(maxInlineWait) > 0) {
+                if (delay.compareTo(maxInlineWait) > 0 || !pause(delay)) {
                     return new Outcome.RetryLater<>(delay);
                 }
-                pause(delay);
             }
         }
     }
 
-    private static void pause(Duration delay) {
+    /** Waits on this thread; false when interrupted (shutting down), so the saga suspends instead. */
+    private static boolean pause(Duration delay) {
         try {
             Thread.sleep(delay.toMillis());
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting to retry", e);
+            return false;
         }
     }
 
