@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,6 +27,10 @@ class SagaAutoConfigurationTests {
     }
 
     private ApplicationContextRunner runner() {
+        return runner(jdbcUrl);
+    }
+
+    private ApplicationContextRunner runner(String jdbcUrl) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         DataSourceTransactionManagerAutoConfiguration.class, SagaAutoConfiguration.class))
@@ -80,6 +85,20 @@ class SagaAutoConfigurationTests {
             assertThat(jdbc.queryForList("select table_name from information_schema.tables"
                     + " where table_schema = 'orders_saga' order by table_name", String.class))
                     .containsExactly("saga_instance", "saga_outbox", "saga_schema_history", "saga_signal", "saga_step");
+        });
+    }
+
+    @Test
+    void coexistsWithTheApplicationsOwnFlywayWhateverItFinds() {
+        runner(TestDatabase.freshDatabase()).withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+                .withPropertyValues("spring.flyway.locations=classpath:db/none-here")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class));
+        runner(TestDatabase.freshDatabase()).withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+                .run(context -> {
+            assertThat(context).hasNotFailed();
+            var jdbc = new org.springframework.jdbc.core.JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+            assertThat(jdbc.queryForObject("select count(*) from public.test_effect", Integer.class))
+                    .as("the application's migration ran beside the engine's").isZero();
         });
     }
 
