@@ -60,6 +60,24 @@ public final class Sagas {
         return context().randomUUID();
     }
 
+    /**
+     * Undoes every step completed so far, newest first, and then lets the saga go on: for a saga
+     * that ends with a result (a rejected order) rather than an exception. The compensations are
+     * recorded and retried like any others; a later failure of the saga does not undo them twice.
+     *
+     * <pre>{@code
+     * if (!fraudCheck.approve(order)) {
+     *     Sagas.compensate();               // refund, release stock
+     *     return Receipt.rejected(order.id());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException inside a step or compensation, or after a pivot step completed
+     */
+    public static void compensate() {
+        context().compensate();
+    }
+
     private static SagaContext context() {
         return SagaContext.current().orElseThrow(() -> new IllegalStateException(
                 "Not inside a running saga: Sagas.* works only in a @Saga entry method, a @Step "

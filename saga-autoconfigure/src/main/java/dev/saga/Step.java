@@ -65,6 +65,40 @@ public @interface Step {
     /** Upper bound of the delay between retries as a duration; empty inherits. */
     String maxDelay() default "";
 
+    /** Random amount added to or taken from each delay, as a duration; empty inherits. */
+    String jitter() default "";
+
+    /**
+     * Exceptions that are retried (with their subclasses, also found as causes); empty retries all
+     * exceptions not {@link #excludes() excluded}. Adds to nothing: it replaces the inherited list.
+     */
+    Class<? extends Throwable>[] includes() default {};
+
+    /** Exceptions that fail the step at once, without retry (a declined card). */
+    Class<? extends Throwable>[] excludes() default {};
+
+    /**
+     * Longest time one attempt may take, as a duration ({@code "10s"}); an attempt that takes longer
+     * fails with {@link StepTimeoutException} and is retried per policy. Empty inherits; {@code "0"}
+     * means no limit.
+     */
+    String timeout() default "";
+
+    /**
+     * Exceptions that prove the step took no effect (a declined card). When the step's last
+     * attempt failed with one of these, the step is not compensated. Without them, a step that is
+     * not transactional and failed for good is compensated too (with no result), because its last
+     * attempt may have taken effect (a payment call that timed out).
+     */
+    Class<? extends Throwable>[] noEffectOn() default {};
+
+    /**
+     * Marks the point of no return. Once a pivot step completed, a later failure is not
+     * compensated: failing steps are retried per their policy, and a saga that still fails is
+     * PARKED for an operator. A pivot step itself has no compensation.
+     */
+    boolean pivot() default false;
+
     /** Whether a step needs a compensation. */
     enum Compensation {
         /** A method annotated {@code @Compensate("<step name>")} must exist on the same bean. */

@@ -93,14 +93,16 @@ class SagaLifecycleTests {
                     assertThat(failure.error()).contains("IllegalStateException: carrier down for undo-1");
                 });
         var ship = "ship key=" + id + "/2"; // the same key on every attempt
-        assertThat(journal.of("undo-1")).containsExactly("charge key=" + id + "/0", "reserve", ship, ship, ship,
-                "release res-undo-1", "refund pay-undo-1 25");
+        assertThat(journal.of("undo-1")).as("the failed shipment is not transactional, so it may have taken effect"
+                + " and is undone too, without a result").containsExactly("charge key=" + id + "/0", "reserve", ship,
+                ship, ship, "void null", "release res-undo-1", "refund pay-undo-1 25");
         var ledger = ledger(id);
         assertThat(ledger).filteredOn(row -> row.kind() == StepKind.STEP).extracting(StepRecord::status)
                 .containsExactly(StepStatus.COMPLETED, StepStatus.COMPLETED, StepStatus.FAILED);
         assertThat(ledger).filteredOn(row -> row.kind() == StepKind.COMPENSATION)
                 .extracting(StepRecord::name, StepRecord::compensates, StepRecord::status)
                 .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shopSteps.ship", 2, StepStatus.COMPLETED),
                         org.assertj.core.groups.Tuple.tuple("shopSteps.reserve", 1, StepStatus.COMPLETED),
                         org.assertj.core.groups.Tuple.tuple("shopSteps.charge", 0, StepStatus.COMPLETED));
         assertThat(jdbc.queryForList("select step from test_effect where saga_key = 'undo-1' order by id", String.class))
@@ -126,7 +128,8 @@ class SagaLifecycleTests {
         assertThat(journal.of("stuck-1")).filteredOn(e -> e.startsWith("release")).hasSize(1);
         assertThat(ledger(id)).filteredOn(row -> row.kind() == StepKind.COMPENSATION)
                 .extracting(StepRecord::name, StepRecord::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("shopSteps.reserve", StepStatus.COMPLETED),
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("shopSteps.ship", StepStatus.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("shopSteps.reserve", StepStatus.COMPLETED),
                         org.assertj.core.groups.Tuple.tuple("shopSteps.charge", StepStatus.FAILED));
         assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
                 .as("a FAILED saga waits for an operator, not for the dispatcher").isZero();

@@ -39,7 +39,9 @@ import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryOverrides;
 import dev.saga.internal.retry.RetryPolicy;
+import dev.saga.internal.retry.SagaRetryLayers;
 
 /**
  * Configures the saga engine on the application's {@link DataSource} and transaction manager:
@@ -111,8 +113,25 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     RetryPolicies sagaRetryPolicies(SagaProperties properties) {
         var retry = properties.retry();
-        return new RetryPolicies(new RetryPolicy(retry.maxRetries(), retry.delay(), retry.multiplier(),
-                retry.maxDelay(), retry.jitter()));
+        var defaults = new RetryPolicy(retry.maxRetries(), retry.delay(), retry.multiplier(), retry.maxDelay(),
+                retry.jitter(), retry.includes(), retry.excludes(), retry.timeout());
+        var layers = new java.util.HashMap<String, SagaRetryLayers.SagaLayers>();
+        properties.sagas().forEach((saga, settings) -> {
+            var steps = new java.util.HashMap<String, RetryOverrides>();
+            if (settings.steps() != null) {
+                settings.steps().forEach((step, override) -> steps.put(step, layer(override)));
+            }
+            layers.put(saga, new SagaRetryLayers.SagaLayers(layer(settings.retry()), steps));
+        });
+        return new RetryPolicies(defaults, new SagaRetryLayers(layers));
+    }
+
+    private static RetryOverrides layer(SagaProperties.RetryOverride override) {
+        if (override == null) {
+            return RetryOverrides.NONE;
+        }
+        return new RetryOverrides(override.maxRetries(), override.delay(), override.multiplier(), override.maxDelay(),
+                override.jitter(), override.includes(), override.excludes(), override.timeout());
     }
 
     @Bean
@@ -124,8 +143,9 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ReplayEngine sagaReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
-            PlatformTransactionManager transactionManager, SagaProperties properties) {
-        return new ReplayEngine(ledger, codec, policies, transactionManager, properties.dispatcher().maxInlineWait());
+            Compensator compensator, PlatformTransactionManager transactionManager, SagaProperties properties) {
+        return new ReplayEngine(ledger, codec, policies, compensator, transactionManager,
+                properties.dispatcher().maxInlineWait());
     }
 
     @Bean
@@ -142,7 +162,7 @@ public class SagaAutoConfiguration {
             ReplayEngine engine, Compensator compensator, PlatformTransactionManager transactionManager,
             SagaProperties properties, BeanFactory beanFactory) {
         return new SagaRunner(registry, ledger, outbox, codec, engine, compensator, transactionManager,
-                beanFactory::getBean, nodeId(properties));
+                beanFactory::getBean, nodeId(properties), properties.maxRecoveryAttempts());
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.saga.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,13 +14,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup.
  * @param dispatcher How this node claims and runs sagas.
  * @param retry The retry policy of every step and compensation, unless a {@code @Step} sets its own.
+ * @param sagas Retry policies per saga ({@code saga.sagas.<saga>.retry.*}) and per step of a saga
+ *     ({@code saga.sagas.<saga>.steps.<step>.*}); they override {@code @Step} attributes. A key that
+ *     names no saga or step fails startup.
+ * @param maxRecoveryAttempts How often a saga may be taken over after its node stopped renewing the
+ *     lease without recording an outcome (a run that may crash its node) before it is PARKED.
  */
 @ConfigurationProperties("saga")
 public record SagaProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("saga") String schema,
         @DefaultValue Dispatcher dispatcher,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        Map<String, SagaSettings> sagas,
+        @DefaultValue("3") int maxRecoveryAttempts) {
+
+    public SagaProperties {
+        sagas = sagas == null ? Map.of() : Map.copyOf(sagas);
+    }
 
     /**
      * How this node claims and runs sagas.
@@ -56,12 +69,52 @@ public record SagaProperties(
      * @param maxDelay The longest delay between two attempts.
      * @param jitter Up to this much is added to or taken from each delay at random, so that many
      *     sagas failing together do not retry together.
+     * @param includes Exception types (class names) that are retried, with their subclasses and when
+     *     found as a cause; empty retries every exception that is not excluded.
+     * @param excludes Exception types (class names) that fail a step at once, without retry.
+     * @param timeout Longest time one attempt of a step may take; it then fails with
+     *     StepTimeoutException and is retried per policy. 0 means no limit.
      */
     public record Retry(
             @DefaultValue("3") int maxRetries,
             @DefaultValue("1s") Duration delay,
             @DefaultValue("2.0") double multiplier,
             @DefaultValue("1m") Duration maxDelay,
-            @DefaultValue("100ms") Duration jitter) {
+            @DefaultValue("100ms") Duration jitter,
+            List<Class<? extends Throwable>> includes,
+            List<Class<? extends Throwable>> excludes,
+            @DefaultValue("0s") Duration timeout) {
+
+        public Retry {
+            includes = includes == null ? List.of() : List.copyOf(includes);
+            excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        }
+    }
+
+    /**
+     * Settings of one saga.
+     *
+     * @param retry Retry settings for every step this saga calls; unset keys keep the lower layers.
+     * @param steps Retry settings for single steps of this saga, by step name ({@code charge}) or,
+     *     where that is ambiguous, full name in brackets ({@code "[paymentService.charge]"}).
+     */
+    public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps) {
+    }
+
+    /**
+     * Retry settings of one layer; every key that is set replaces the value of the layers below.
+     *
+     * @param maxRetries Retries after the first failed attempt.
+     * @param delay The delay before the first retry.
+     * @param multiplier The factor applied to the delay after each retry.
+     * @param maxDelay The longest delay between two attempts.
+     * @param jitter Random amount added to or taken from each delay.
+     * @param includes Exception types that are retried.
+     * @param excludes Exception types that fail a step at once.
+     * @param timeout Longest time one attempt may take; 0 for no limit.
+     */
+    public record RetryOverride(Integer maxRetries, Duration delay, Double multiplier, Duration maxDelay,
+            Duration jitter, List<Class<? extends Throwable>> includes, List<Class<? extends Throwable>> excludes,
+            Duration timeout) {
     }
 }

@@ -28,13 +28,7 @@ final class SagaStartupValidation implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         var problems = new ArrayList<>(collector.problems());
-        for (var step : collector.steps()) {
-            try {
-                policies.forStep(step);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-            }
-        }
+        problems.addAll(policies.problems(collector.sagas(), collector.steps()));
         if (!problems.isEmpty()) {
             throw new SagaDefinitionException(problems);
         }

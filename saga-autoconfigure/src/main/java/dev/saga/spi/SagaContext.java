@@ -18,6 +18,8 @@ public interface SagaContext {
 
     UUID randomUUID();
 
+    void compensate();
+
     /** The saga running on the calling thread, if any. */
     static Optional<SagaContext> current() {
         return Optional.ofNullable(SagaContextHolder.CURRENT.get());

@@ -5,8 +5,12 @@ import java.time.Duration;
 /** How far compensating a saga got in one run. */
 public sealed interface CompensationOutcome {
 
-    /** Every completed step that has a compensation was undone. */
-    record Compensated() implements CompensationOutcome {
+    /**
+     * Every step that needed undoing was undone.
+     *
+     * @param nextSeq the first sequence number after the saga's ledger rows, compensations included
+     */
+    record Compensated(int nextSeq) implements CompensationOutcome {
     }
 
     /** A compensation failed and is retried after the delay. */

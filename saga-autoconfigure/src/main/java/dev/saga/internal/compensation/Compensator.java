@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,26 +60,28 @@ public final class Compensator {
     }
 
     /**
-     * Undoes what is left to undo.
+     * Undoes what is left to undo of the steps recorded before {@code beforeSeq}: every completed
+     * step with a compensation, and every step that failed for good but may have taken effect (it
+     * is not transactional, and its failure is not one of its {@code noEffectOn} exceptions).
      *
      * @throws FencedOffException if this node lost its claim meanwhile
      */
-    public CompensationOutcome compensate(Fence fence) {
+    public CompensationOutcome compensate(Fence fence, String sagaName, int beforeSeq) {
         List<StepRecord> history = ledger.steps(fence.sagaId());
         Map<Integer, StepRecord> compensations = new HashMap<>();
         history.stream().filter(row -> row.kind() == StepKind.COMPENSATION)
                 .forEach(row -> compensations.put(row.compensates(), row));
         int nextSeq = history.isEmpty() ? 0 : history.get(history.size() - 1).seq() + 1;
-        var completed = new ArrayList<>(history.stream()
-                .filter(row -> row.kind() == StepKind.STEP && row.status() == StepStatus.COMPLETED).toList());
-        java.util.Collections.reverse(completed);
-        for (StepRecord step : completed) {
+        var steps = new ArrayList<>(history.stream()
+                .filter(row -> row.kind() == StepKind.STEP && row.seq() < beforeSeq).toList());
+        Collections.reverse(steps);
+        for (StepRecord step : steps) {
             var definition = registry.step(step.name()).orElse(null);
             if (definition == null) {
                 return new CompensationOutcome.Failed("Cannot compensate step '" + step.name() + "' (#" + step.seq()
                         + "): no such step is deployed on this node");
             }
-            if (!definition.compensable()) {
+            if (!needsUndo(definition, step)) {
                 continue;
             }
             var row = compensations.get(step.seq());
@@ -87,16 +90,29 @@ public final class Compensator {
                 row = new StepRecord(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(),
                         StepStatus.RETRYING, step.seq(), null, null, null, List.of(), now, null, null);
             }
-            var outcome = compensateOne(fence, definition, step, row);
+            var outcome = compensateOne(fence, sagaName, definition, step, row);
             if (outcome != null) {
                 return outcome;
             }
         }
-        return new CompensationOutcome.Compensated();
+        return new CompensationOutcome.Compensated(nextSeq);
+    }
+
+    private static boolean needsUndo(StepDefinition definition, StepRecord step) {
+        if (!definition.compensable()) {
+            return false;
+        }
+        return switch (step.status()) {
+            case COMPLETED -> true;
+            // a transactional step that failed rolled back; any other may have taken effect
+            case FAILED -> !definition.transactional() && !definition.provesNoEffect(step.error());
+            case RETRYING -> false;
+        };
     }
 
     /** Returns null when the step is undone, else why compensating stops here. */
-    private CompensationOutcome compensateOne(Fence fence, StepDefinition definition, StepRecord step, StepRecord row) {
+    private CompensationOutcome compensateOne(Fence fence, String sagaName, StepDefinition definition, StepRecord step,
+            StepRecord row) {
         switch (row.status()) {
             case COMPLETED -> {
                 return null;
@@ -115,7 +131,7 @@ public final class Compensator {
             StepRecord current = row;
             Instant startedAt = Instant.now();
         };
-        var outcome = retry.run(policies.forStep(definition), row.attemptCount(), number -> {
+        var outcome = retry.run(policies.forStep(sagaName, definition), row.attemptCount(), number -> {
             state.startedAt = Instant.now();
             state.current = invoke(fence, definition, state.current, state.startedAt, arguments);
             return state.current;
@@ -143,7 +159,7 @@ public final class Compensator {
         var method = definition.compensation();
         ReflectionUtils.makeAccessible(method);
         Supplier<StepRecord> callAndRecord = () -> {
-            var previous = SagaContextHolder.bind(new CompensationContext(fence.sagaId(), row.seq()));
+            var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), row.seq()));
             try {
                 method.invoke(bean, arguments);
             } catch (InvocationTargetException e) {
@@ -176,8 +192,10 @@ public final class Compensator {
             return stepArguments;
         }
         var withResult = java.util.Arrays.copyOf(stepArguments, stepArguments.length + 1);
-        withResult[stepArguments.length] = codec.read(step.result(), method.getGenericReturnType(),
-                "result of " + step.name());
+        // a step that failed has no result: its compensation gets null and must cope with "nothing happened"
+        withResult[stepArguments.length] = step.status() == StepStatus.COMPLETED
+                ? codec.read(step.result(), method.getGenericReturnType(), "result of " + step.name())
+                : null;
         return withResult;
     }
 

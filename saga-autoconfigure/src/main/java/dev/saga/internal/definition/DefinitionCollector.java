@@ -161,17 +161,24 @@ public final class DefinitionCollector {
             var method = entry.getValue();
             var annotation = AnnotationUtils.findAnnotation(method, Step.class);
             var compensation = compensations.get(entry.getKey());
-            if (annotation.compensation() == Step.Compensation.REQUIRED && compensation == null) {
+            if (annotation.pivot() && compensation != null) {
+                problems.add("@Step method " + where(method) + " is a pivot (the point of no return) but "
+                        + where(compensation) + " compensates it; a pivot cannot be undone, remove one of the two");
+                compensation = null;
+            }
+            if (annotation.compensation() == Step.Compensation.REQUIRED && compensation == null && !annotation.pivot()) {
                 problems.add("@Step method " + where(method) + " has no compensation: add a method annotated"
                         + " @Compensate(\"" + entry.getKey() + "\") to " + userClass.getSimpleName()
-                        + ", or declare @Step(compensation = Compensation.NONE) if it has nothing to undo");
+                        + ", or declare @Step(compensation = Compensation.NONE) if it has nothing to undo"
+                        + " (a retriable step), or @Step(pivot = true) if it is the point of no return");
             }
             if (annotation.compensation() == Step.Compensation.NONE && compensation != null) {
                 problems.add("@Step method " + where(method) + " declares compensation = NONE but "
                         + where(compensation) + " compensates it; remove one of the two");
                 compensation = null;
             }
-            steps.add(new StepDefinition(beanName + "." + entry.getKey(), beanName, userClass, method, annotation,
+            steps.add(new StepDefinition(beanName + "." + entry.getKey(), entry.getKey(), beanName, userClass, method,
+                    annotation,
                     compensation, transactionOf(method, userClass),
                     compensation == null ? null : transactionOf(compensation, userClass)));
         }

@@ -10,6 +10,7 @@ import dev.saga.Step;
  * A {@code @Step} method found at startup, with its compensation.
  *
  * @param name the name recorded in the ledger: {@code <bean name>.<step name>}
+ * @param stepName the step's own name: the {@code @Step} value or the method name
  * @param beanName the bean that declares the step
  * @param beanClass the bean's user class
  * @param method the step method
@@ -22,6 +23,7 @@ import dev.saga.Step;
  */
 public record StepDefinition(
         String name,
+        String stepName,
         String beanName,
         Class<?> beanClass,
         Method method,
@@ -33,6 +35,32 @@ public record StepDefinition(
     /** Whether the step takes effect exactly once (its effect commits with its ledger record). */
     public boolean transactional() {
         return transaction != null;
+    }
+
+    /** Whether this step is the saga's point of no return. */
+    public boolean pivot() {
+        return annotation.pivot();
+    }
+
+    /** Whether a recorded failure ({@code type: message}) proves that the step took no effect. */
+    public boolean provesNoEffect(String recordedError) {
+        if (recordedError == null || annotation.noEffectOn().length == 0) {
+            return false;
+        }
+        int colon = recordedError.indexOf(':');
+        String typeName = colon < 0 ? recordedError : recordedError.substring(0, colon);
+        Class<?> type;
+        try {
+            type = Class.forName(typeName, false, beanClass.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+        for (var candidate : annotation.noEffectOn()) {
+            if (candidate.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a failure of the saga must undo this step. */

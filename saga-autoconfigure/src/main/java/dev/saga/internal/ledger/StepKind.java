@@ -6,6 +6,8 @@ public enum StepKind {
     STEP,
     /** A run of a {@code @Compensate} method, undoing the step at {@code compensates}. */
     COMPENSATION,
+    /** {@code Sagas.compensate()}: the result is how many ledger rows its compensations used. */
+    COMPENSATE,
     /** {@code Sagas.now()}. */
     NOW,
     /** {@code Sagas.randomUUID()}. */

@@ -71,9 +71,12 @@ public final class OutboxStore {
         });
     }
 
-    /** Gives the claim back and makes the saga due again after the delay; false if the claim was lost. */
+    /**
+     * Gives the claim back and makes the saga due again after the delay; false if the claim was
+     * lost. A run that got this far recorded an outcome, so the count of recoveries starts afresh.
+     */
     public boolean release(UUID sagaId, String nodeId, Duration dueIn) {
-        return jdbc.update("update " + outboxTable + " set claimed_by = null,"
+        return jdbc.update("update " + outboxTable + " set claimed_by = null, recoveries = 0,"
                 + " due_at = now() + ? * interval '1 millisecond' where saga_id = ? and claimed_by = ?",
                 dueIn.toMillis(), sagaId, nodeId) == 1;
     }

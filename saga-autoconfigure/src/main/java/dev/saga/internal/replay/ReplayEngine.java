@@ -4,14 +4,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.saga.StepTimeoutException;
 import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.compensation.CompensationOutcome;
+import dev.saga.internal.compensation.Compensator;
+import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
@@ -21,13 +34,15 @@ import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryPolicy;
+import dev.saga.spi.SagaContextHolder;
 
 /**
  * Runs or replays what a saga calls: each step and primitive takes the next sequence number; a
  * recorded outcome is returned without running anything, a missing one is produced and recorded
  * (one commit per step; a transactional step's effect commits in the same transaction).
  */
-public final class ReplayEngine {
+public final class ReplayEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
 
@@ -35,15 +50,19 @@ public final class ReplayEngine {
     private final PayloadCodec codec;
     private final RetryPolicies policies;
     private final DurableRetry retry;
+    private final Compensator compensator;
     private final PlatformTransactionManager transactionManager;
     private final Duration maxInlineWait;
+    private final ExecutorService timedSteps =
+            Executors.newCachedThreadPool(new CustomizableThreadFactory("saga-timed-step-"));
 
-    public ReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+    public ReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies, Compensator compensator,
             PlatformTransactionManager transactionManager, Duration maxInlineWait) {
         this.ledger = ledger;
         this.codec = codec;
         this.policies = policies;
         this.retry = new DurableRetry(maxInlineWait);
+        this.compensator = compensator;
         this.transactionManager = transactionManager;
         this.maxInlineWait = maxInlineWait;
     }
@@ -61,7 +80,7 @@ public final class ReplayEngine {
             requireSame(execution, row, StepKind.STEP, step.name());
             switch (row.status()) {
                 case COMPLETED -> {
-                    return codec.read(row.result(), step.method().getGenericReturnType(), "result of " + step.name());
+                    return completed(execution, step, row);
                 }
                 case FAILED -> throw ErrorText.recreate(row.error(), step.beanClass().getClassLoader());
                 case RETRYING -> waitUntil(row.nextAttemptAt());
@@ -72,18 +91,66 @@ public final class ReplayEngine {
                     codec.writeArguments(arguments, "arguments of " + step.name()), null, null, List.of(), now, null,
                     null);
         }
+        var policy = policies.forStep(execution.saga().name(), step);
         var attempt = new AttemptState(row);
-        var outcome = retry.run(policies.forStep(step), row.attemptCount(),
-                number -> runAttempt(execution, step, attempt, proceed),
+        var outcome = retry.run(policy, row.attemptCount(),
+                number -> runAttempt(execution, step, policy, attempt, proceed),
                 (number, error, retryIn) -> recordFailure(execution, attempt, error, retryIn),
                 SagaControl.class);
         if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
+            if (step.pivot()) {
+                execution.pivotCompleted(step.name());
+            }
             return succeeded.value();
         }
         if (outcome instanceof DurableRetry.Outcome.RetryLater<Object> later) {
             throw new SagaControl.Suspend(later.delay());
         }
         throw sneaky(((DurableRetry.Outcome.Exhausted<Object>) outcome).error());
+    }
+
+    private Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {
+        if (step.pivot()) {
+            execution.pivotCompleted(step.name());
+        }
+        return codec.read(row.result(), step.method().getGenericReturnType(), "result of " + step.name());
+    }
+
+    /** {@code Sagas.compensate()}: undoes the steps so far, recorded, and lets the saga go on. */
+    void compensateSoFar(SagaExecution execution) {
+        if (execution.inStep()) {
+            throw new IllegalStateException("Sagas.compensate() belongs in the saga's entry method, not in a step");
+        }
+        if (execution.completedPivot() != null) {
+            throw new IllegalStateException("Sagas.compensate() after pivot step '" + execution.completedPivot()
+                    + "' completed: a saga cannot be undone past its point of no return");
+        }
+        int seq = execution.takeSeq();
+        StepRecord marker = execution.recorded(seq);
+        if (marker != null) {
+            requireSame(execution, marker, StepKind.COMPENSATE, "compensate");
+            if (marker.status() == StepStatus.COMPLETED) {
+                execution.skipTo(seq + 1 + (Integer) codec.read(marker.result(), Integer.class, "compensate"));
+                return;
+            }
+        } else {
+            var now = Instant.now();
+            marker = new StepRecord(execution.sagaId(), seq, StepKind.COMPENSATE, "compensate", StepStatus.RETRYING,
+                    null, null, null, null, List.of(), now, null, null);
+            var started = marker;
+            fenced(() -> ledger.record(execution.fence(), started));
+        }
+        var outcome = fenced(() -> compensator.compensate(execution.fence(), execution.saga().name(), seq));
+        if (outcome instanceof CompensationOutcome.RetryLater later) {
+            throw new SagaControl.Suspend(later.delay());
+        }
+        if (outcome instanceof CompensationOutcome.Failed failed) {
+            throw new SagaControl.Fail(failed.error());
+        }
+        int nextSeq = ((CompensationOutcome.Compensated) outcome).nextSeq();
+        var done = marker.succeeded(codec.write(nextSeq - seq - 1, "compensate"), marker.startedAt(), Instant.now());
+        fenced(() -> ledger.record(execution.fence(), done));
+        execution.skipTo(nextSeq);
     }
 
     Instant now(SagaExecution execution) {
@@ -114,10 +181,56 @@ public final class ReplayEngine {
         return fresh;
     }
 
-    private Object runAttempt(SagaExecution execution, StepDefinition step, AttemptState attempt, Proceed proceed)
-            throws Throwable {
-        attempt.startedAt = Instant.now();
-        execution.enterStep(attempt.row.seq());
+    /** One attempt; with a timeout it runs on a thread of its own that is abandoned when time is up. */
+    private Object runAttempt(SagaExecution execution, StepDefinition step, RetryPolicy policy, AttemptState attempt,
+            Proceed proceed) throws Throwable {
+        attempt.begin();
+        if (!policy.hasTimeout()) {
+            execution.enterStep(attempt.row.seq());
+            try {
+                return attemptAndRecord(execution, step, attempt, proceed);
+            } finally {
+                execution.leaveStep();
+            }
+        }
+        var mdc = MDC.getCopyOfContextMap();
+        Future<Object> running = timedSteps.submit(() -> {
+            var previous = SagaContextHolder.bind(new StepScopeContext(execution.sagaId(), attempt.row.seq()));
+            if (mdc != null) {
+                MDC.setContextMap(mdc);
+            }
+            try {
+                return attemptAndRecord(execution, step, attempt, proceed);
+            } catch (Throwable failure) {
+                throw new AttemptFailure(failure);
+            } finally {
+                SagaContextHolder.restore(previous);
+                MDC.clear();
+            }
+        });
+        try {
+            return running.get(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException timeout) {
+            if (attempt.abandon()) {
+                running.cancel(true);
+                throw new StepTimeoutException(step.name(), policy.timeout());
+            }
+            return unwrap(running); // its success is being recorded right now: take it
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
+        }
+    }
+
+    private static Object unwrap(Future<Object> running) throws Throwable {
+        try {
+            return running.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
+        }
+    }
+
+    private Object attemptAndRecord(SagaExecution execution, StepDefinition step, AttemptState attempt,
+            Proceed proceed) throws Throwable {
         try {
             if (!step.transactional()) {
                 Object result = proceed.proceed();
@@ -131,14 +244,16 @@ public final class ReplayEngine {
             });
         } catch (AttemptFailure failure) {
             throw failure.getCause();
-        } finally {
-            execution.leaveStep();
         }
     }
 
     private void recordSuccess(SagaExecution execution, StepDefinition step, AttemptState attempt, Object result) {
         var row = attempt.row.succeeded(codec.write(result, "result of " + step.name()), attempt.startedAt,
                 Instant.now());
+        if (!attempt.claimSuccess()) {
+            throw new IllegalStateException("Step " + step.name() + " finished after its timeout; its effect is"
+                    + " rolled back where it is transactional");
+        }
         fenced(() -> ledger.record(execution.fence(), row));
         attempt.row = row;
         execution.remember(row);
@@ -182,8 +297,15 @@ public final class ReplayEngine {
     }
 
     private static void fenced(Runnable write) {
-        try {
+        fenced(() -> {
             write.run();
+            return null;
+        });
+    }
+
+    private static <T> T fenced(Supplier<T> write) {
+        try {
+            return write.get();
         } catch (FencedOffException e) {
             throw new SagaControl.Abandon(e.getMessage());
         }
@@ -204,20 +326,45 @@ public final class ReplayEngine {
         throw (E) error;
     }
 
+    @Override
+    public void close() {
+        timedSteps.shutdownNow();
+    }
+
     /** A checked exception of a step, carried through the transaction callback. */
     private static final class AttemptFailure extends RuntimeException {
         AttemptFailure(Throwable cause) {
-            super(cause);
+            super(null, cause, false, false);
         }
     }
 
-    /** The ledger row of the step as its attempts go on. */
+    /**
+     * The ledger row of the step as its attempts go on, and who owns the current attempt's
+     * outcome: the attempt that records its success, or the timeout that abandons it.
+     */
     private static final class AttemptState {
+        private static final int RUNNING = 0;
+        private static final int SUCCEEDING = 1;
+        private static final int ABANDONED = 2;
         StepRecord row;
         Instant startedAt = Instant.now();
+        private final AtomicInteger owner = new AtomicInteger();
 
         AttemptState(StepRecord row) {
             this.row = row;
+        }
+
+        void begin() {
+            startedAt = Instant.now();
+            owner.set(RUNNING);
+        }
+
+        boolean claimSuccess() {
+            return owner.compareAndSet(RUNNING, SUCCEEDING);
+        }
+
+        boolean abandon() {
+            return owner.compareAndSet(RUNNING, ABANDONED);
         }
     }
 }

@@ -34,6 +34,13 @@ public abstract sealed class SagaControl extends Error {
         }
     }
 
+    /** The saga cannot go on and needs an operator: end the run and record it FAILED. */
+    public static final class Fail extends SagaControl {
+        public Fail(String message) {
+            super(message);
+        }
+    }
+
     /** This node lost its claim on the saga; stop without recording anything more. */
     public static final class Abandon extends SagaControl {
         public Abandon(String message) {

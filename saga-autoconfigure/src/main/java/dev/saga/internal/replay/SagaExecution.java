@@ -25,6 +25,7 @@ public final class SagaExecution implements SagaContext {
     private final ReplayEngine engine;
     private int nextSeq;
     private Integer activeSeq;
+    private String completedPivot;
 
     SagaExecution(Fence fence, SagaDefinition saga, List<StepRecord> recorded, ReplayEngine engine) {
         this.fence = fence;
@@ -61,6 +62,19 @@ public final class SagaExecution implements SagaContext {
 
     int takeSeq() {
         return nextSeq++;
+    }
+
+    void skipTo(int seq) {
+        nextSeq = seq;
+    }
+
+    void pivotCompleted(String stepName) {
+        completedPivot = stepName;
+    }
+
+    /** The pivot step that completed in this saga, or null: after it, failures are not compensated. */
+    public String completedPivot() {
+        return completedPivot;
     }
 
     StepRecord recorded(int seq) {
@@ -105,5 +119,10 @@ public final class SagaExecution implements SagaContext {
     @Override
     public UUID randomUUID() {
         return engine.randomUUID(this);
+    }
+
+    @Override
+    public void compensate() {
+        engine.compensateSoFar(this);
     }
 }

@@ -45,10 +45,11 @@ public final class SagaRunner {
     private final TransactionTemplate transaction;
     private final Function<String, Object> beans;
     private final String nodeId;
+    private final int maxRecoveryAttempts;
 
     public SagaRunner(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
             ReplayEngine engine, Compensator compensator, PlatformTransactionManager transactionManager,
-            Function<String, Object> beans, String nodeId) {
+            Function<String, Object> beans, String nodeId, int maxRecoveryAttempts) {
         this.registry = registry;
         this.ledger = ledger;
         this.outbox = outbox;
@@ -58,6 +59,7 @@ public final class SagaRunner {
         this.transaction = new TransactionTemplate(transactionManager);
         this.beans = beans;
         this.nodeId = nodeId;
+        this.maxRecoveryAttempts = maxRecoveryAttempts;
     }
 
     public String nodeId() {
@@ -84,10 +86,19 @@ public final class SagaRunner {
                 return;
             }
             MDC.put("saga", saga.name());
+            if (claim.recoveries() > maxRecoveryAttempts) {
+                var reason = "Parked as a poison saga: its node stopped renewing the lease without recording an"
+                        + " outcome " + claim.recoveries() + " times (saga.max-recovery-attempts is "
+                        + maxRecoveryAttempts + "); a run may be crashing its node. Find the cause in the logs of"
+                        + " the nodes that ran it, then retry it";
+                log.error("Saga {} parked: {}", claim.sagaId(), reason);
+                finish(fence, SagaStatus.PARKED, null, reason);
+                return;
+            }
             if (instance.status() == SagaStatus.RUNNING) {
                 runForward(fence, saga, instance);
             } else if (instance.status() == SagaStatus.COMPENSATING) {
-                compensate(fence, instance.error());
+                compensate(fence, saga.name(), instance.error());
             }
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
@@ -118,16 +129,27 @@ public final class SagaRunner {
             log.error("Saga {} parked: {}", fence.sagaId(), nonDeterminism.getMessage());
             finish(fence, SagaStatus.PARKED, null, nonDeterminism.getMessage());
             return;
+        } catch (SagaControl.Fail fail) {
+            log.error("Saga {} FAILED: {}", fence.sagaId(), fail.getMessage());
+            finish(fence, SagaStatus.FAILED, null, fail.getMessage());
+            return;
         } catch (SagaControl.Abandon abandon) {
             throw abandon;
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable failure) {
-            log.info("Saga {} failed, compensating: {}", fence.sagaId(), ErrorText.of(failure));
             var error = ErrorText.of(failure);
+            if (execution.completedPivot() != null) {
+                var reason = "Failed after pivot step '" + execution.completedPivot() + "' completed, so it is not"
+                        + " compensated; fix the cause and retry it: " + error;
+                log.error("Saga {} parked: {}", fence.sagaId(), reason);
+                finish(fence, SagaStatus.PARKED, null, reason);
+                return;
+            }
+            log.info("Saga {} failed, compensating: {}", fence.sagaId(), error);
             transaction.executeWithoutResult(status ->
                     ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error));
-            compensate(fence, error);
+            compensate(fence, saga.name(), error);
             return;
         } finally {
             SagaContextHolder.restore(previous);
@@ -137,8 +159,8 @@ public final class SagaRunner {
         log.debug("Saga {} completed", fence.sagaId());
     }
 
-    private void compensate(Fence fence, String sagaError) {
-        var outcome = compensator.compensate(fence);
+    private void compensate(Fence fence, String sagaName, String sagaError) {
+        var outcome = compensator.compensate(fence, sagaName, Integer.MAX_VALUE);
         if (outcome instanceof CompensationOutcome.Compensated) {
             finish(fence, SagaStatus.COMPENSATED, null, null);
             log.info("Saga {} compensated", fence.sagaId());

@@ -37,7 +37,7 @@ public final class DurableRetry {
         record RetryLater<T>(Duration delay) implements Outcome<T> {
         }
 
-        /** No retry is left (or the failure is not retriable); the last error. */
+        /** No retry is left, or the failure is one the policy does not retry; the last error. */
         record Exhausted<T>(Throwable error) implements Outcome<T> {
         }
     }
@@ -62,7 +62,7 @@ public final class DurableRetry {
                     throw sneaky(error);
                 }
                 failed = number;
-                if (!policy.allowsRetryAfter(failed)) {
+                if (!policy.allowsRetryAfter(failed) || !policy.retries(error)) {
                     recorder.failed(number, error, null);
                     return new Outcome.Exhausted<>(error);
                 }

@@ -1,52 +1,88 @@
 package dev.saga.internal.retry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.convert.DurationStyle;
 
 import dev.saga.Step;
+import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.StepDefinition;
 
 /**
- * Merges the configuration layers into one policy per step, once: the application's defaults
- * ({@code saga.retry.*}), then the step's own {@link Step} attributes.
+ * Merges the configuration layers into one policy per saga and step, once. Lowest first: the
+ * application's defaults ({@code saga.retry.*}), the step's {@link Step} attributes, the saga's
+ * layer ({@code saga.sagas.<saga>.retry.*}), the saga's layer for that step
+ * ({@code saga.sagas.<saga>.steps.<step>.*}): configuration beats code, specific beats general.
  */
 public final class RetryPolicies {
 
     private final RetryPolicy defaults;
-    private final Map<String, RetryPolicy> byStep = new ConcurrentHashMap<>();
+    private final SagaRetryLayers layers;
+    private final Map<String, RetryPolicy> resolved = new ConcurrentHashMap<>();
 
-    public RetryPolicies(RetryPolicy defaults) {
+    public RetryPolicies(RetryPolicy defaults, SagaRetryLayers layers) {
         this.defaults = defaults;
+        this.layers = layers;
     }
 
     public RetryPolicy defaults() {
         return defaults;
     }
 
-    /** The effective policy of the step. */
-    public RetryPolicy forStep(StepDefinition step) {
-        return byStep.computeIfAbsent(step.name(), name -> merge(defaults, step));
+    /** The effective policy of the step when the given saga calls it. */
+    public RetryPolicy forStep(String sagaName, StepDefinition step) {
+        return resolved.computeIfAbsent(sagaName + "\u0000" + step.name(), key -> {
+            var policy = annotationLayer(step).over(defaults);
+            policy = layers.sagaLayer(sagaName).over(policy);
+            return layers.stepLayer(sagaName, step).over(policy);
+        });
     }
 
-    static RetryPolicy merge(RetryPolicy base, StepDefinition step) {
+    /**
+     * Every problem with the policies: malformed {@code @Step} attributes, configuration keys that
+     * name no saga or step, and merged policies that make no sense (a negative delay).
+     */
+    public List<String> problems(Collection<SagaDefinition> sagas, Collection<StepDefinition> steps) {
+        var problems = new ArrayList<String>(layers.problems(sagas, steps));
+        for (var step : steps) {
+            try {
+                annotationLayer(step);
+                for (var saga : sagas) {
+                    forStep(saga.name(), step);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage().startsWith("Invalid retry attributes") ? e.getMessage()
+                        : "Invalid retry policy for step " + step.location() + ": " + e.getMessage());
+            }
+        }
+        return problems.stream().distinct().toList();
+    }
+
+    /** The step's own attributes as a layer; refuses malformed ones with the step's location. */
+    public static RetryOverrides annotationLayer(StepDefinition step) {
         Step annotation = step.annotation();
         try {
-            return new RetryPolicy(
-                    annotation.maxRetries() >= 0 ? annotation.maxRetries() : base.maxRetries(),
-                    duration(annotation.delay(), base.delay()),
-                    annotation.multiplier() >= 0 ? annotation.multiplier() : base.multiplier(),
-                    duration(annotation.maxDelay(), base.maxDelay()),
-                    base.jitter());
+            return new RetryOverrides(
+                    annotation.maxRetries() >= 0 ? annotation.maxRetries() : null,
+                    duration(annotation.delay()),
+                    annotation.multiplier() >= 0 ? annotation.multiplier() : null,
+                    duration(annotation.maxDelay()),
+                    duration(annotation.jitter()),
+                    annotation.includes().length == 0 ? null : List.of(annotation.includes()),
+                    annotation.excludes().length == 0 ? null : List.of(annotation.excludes()),
+                    duration(annotation.timeout()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid retry attributes on @Step " + step.location() + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static Duration duration(String text, Duration inherited) {
-        return text.isBlank() ? inherited : DurationStyle.detectAndParse(text);
+    private static Duration duration(String text) {
+        return text.isBlank() ? null : DurationStyle.detectAndParse(text);
     }
 }

@@ -14,7 +14,7 @@ import dev.saga.internal.definition.StepDefinition;
 
 class RetryPolicyTests {
 
-    private static final RetryPolicy DEFAULTS = new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(5),
+    private static final RetryPolicy DEFAULTS = RetryPolicy.of(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(5),
             Duration.ZERO);
 
     @Test
@@ -31,7 +31,7 @@ class RetryPolicyTests {
 
     @Test
     void keepsJitteredDelaysWithinTheJitterAndNeverNegative() {
-        var jittered = new RetryPolicy(3, Duration.ofMillis(100), 1.0, Duration.ofSeconds(1), Duration.ofMillis(150));
+        var jittered = RetryPolicy.of(3, Duration.ofMillis(100), 1.0, Duration.ofSeconds(1), Duration.ofMillis(150));
         var seen = new ArrayList<Duration>();
         for (int i = 0; i < 500; i++) {
             seen.add(jittered.delayAfter(1));
@@ -42,10 +42,21 @@ class RetryPolicyTests {
 
     @Test
     void refusesNonsense() {
-        assertThatThrownBy(() -> new RetryPolicy(-1, Duration.ZERO, 1, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> RetryPolicy.of(-1, Duration.ZERO, 1, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("max-retries");
-        assertThatThrownBy(() -> new RetryPolicy(1, Duration.ZERO, 0.5, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> RetryPolicy.of(1, Duration.ZERO, 0.5, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("multiplier");
+    }
+
+    @Test
+    void retriesOnlyIncludedFailuresAndNeverExcludedOnesAlsoWhenFoundAsCauses() {
+        var policy = new RetryPolicy(3, Duration.ZERO, 1, Duration.ZERO, Duration.ZERO,
+                List.of(java.io.IOException.class), List.of(java.io.FileNotFoundException.class), Duration.ZERO);
+
+        assertThat(policy.retries(new java.io.IOException("timeout"))).isTrue();
+        assertThat(policy.retries(new IllegalStateException("wrapped", new java.io.IOException("timeout")))).isTrue();
+        assertThat(policy.retries(new IllegalStateException("other"))).isFalse();
+        assertThat(policy.retries(new java.io.FileNotFoundException("gone"))).as("excludes win").isFalse();
     }
 
     static class Annotated {
@@ -60,19 +71,36 @@ class RetryPolicyTests {
 
     @Test
     void stepAttributesOverrideTheConfiguredDefaultsAndInheritTheRest() throws Exception {
-        var policies = new RetryPolicies(DEFAULTS);
+        var policies = new RetryPolicies(DEFAULTS, SagaRetryLayers.NONE);
 
-        var overriding = policies.forStep(step("overriding"));
-        var inheriting = policies.forStep(step("inheriting"));
+        var overriding = policies.forStep("any", step("overriding"));
+        var inheriting = policies.forStep("any", step("inheriting"));
 
-        assertThat(overriding).isEqualTo(new RetryPolicy(7, Duration.ofMillis(250), 2.0, Duration.ofSeconds(5),
+        assertThat(overriding).isEqualTo(RetryPolicy.of(7, Duration.ofMillis(250), 2.0, Duration.ofSeconds(5),
                 Duration.ZERO));
         assertThat(inheriting).isEqualTo(DEFAULTS);
     }
 
+    @Test
+    void configurationPerSagaBeatsTheStepsAttributesAndPerStepBeatsPerSaga() throws Exception {
+        var sagaLayer = new RetryOverrides(5, null, 1.0, null, null, null, null, null);
+        var stepLayer = new RetryOverrides(null, Duration.ofMillis(10), null, null, null, null, null,
+                Duration.ofSeconds(2));
+        var policies = new RetryPolicies(DEFAULTS, new SagaRetryLayers(java.util.Map.of("order",
+                new SagaRetryLayers.SagaLayers(sagaLayer, java.util.Map.of("overriding", stepLayer)))));
+
+        var inOrder = policies.forStep("order", step("overriding"));
+        var elsewhere = policies.forStep("other", step("overriding"));
+
+        assertThat(inOrder).isEqualTo(new RetryPolicy(5, Duration.ofMillis(10), 1.0, Duration.ofSeconds(5),
+                Duration.ZERO, List.of(), List.of(), Duration.ofSeconds(2)));
+        assertThat(elsewhere.maxRetries()).isEqualTo(7);
+        assertThat(policies.forStep("order", step("inheriting")).maxRetries()).as("saga layer only").isEqualTo(5);
+    }
+
     private static StepDefinition step(String method) throws Exception {
         var m = Annotated.class.getDeclaredMethod(method);
-        return new StepDefinition("annotated." + method, "annotated", Annotated.class, m, m.getAnnotation(Step.class),
-                null, null, null);
+        return new StepDefinition("annotated." + method, method, "annotated", Annotated.class, m,
+                m.getAnnotation(Step.class), null, null, null);
     }
 }
