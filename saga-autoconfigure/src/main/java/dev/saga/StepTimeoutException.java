@@ -10,6 +10,6 @@ public class StepTimeoutException extends SagaException {
     }
 
     public StepTimeoutException(String step, Duration timeout) {
-        this("Step " + step + " did not finish within its timeout of " + timeout);
+        this("Step " + step + " did not finish within its timeout of " + timeout.toMillis() + "ms");
     }
 }
