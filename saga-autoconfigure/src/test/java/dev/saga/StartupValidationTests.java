@@ -21,7 +21,7 @@ class StartupValidationTests {
         try (var engine = new TestEngine()) {
             assertThatThrownBy(() -> engine.startNode(List.of(Misuses.AllMisuses.class)))
                     .isInstanceOf(SagaDefinitionException.class)
-                    .hasMessageStartingWith("Saga definitions are invalid (9 problems):")
+                    .hasMessageStartingWith("Saga definitions are invalid (10 problems):")
                     .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
                     .satisfiesExactlyInAnyOrder(
                             p -> assertThat(p).contains("MissingCompensation.charge(String) has no compensation")
@@ -36,7 +36,9 @@ class StartupValidationTests {
                                     .contains("FirstSagaNamedTwice").contains("SecondSagaNamedTwice"),
                             p -> assertThat(p).contains("SagaWithTwoEntryMethods has 2 entry methods (alsoRun, run)"),
                             p -> assertThat(p).contains("SagaWithOwnStep.ownStep()").contains("Move the step to another bean"),
-                            p -> assertThat(p).contains("BadRetryAttribute.call").contains("soon"));
+                            p -> assertThat(p).contains("BadRetryAttribute.call").contains("soon"),
+                            p -> assertThat(p).contains("PivotWithCompensation.ship(String) is a pivot")
+                                    .contains("PivotWithCompensation.unship(String) compensates it"));
         }
     }
 

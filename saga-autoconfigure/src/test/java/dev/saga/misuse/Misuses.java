@@ -86,6 +86,23 @@ public final class Misuses {
         }
     }
 
+    public static class PivotWithCompensation {
+        @Step(pivot = true)
+        public void ship(String order) {
+        }
+
+        @Compensate("ship")
+        public void unship(String order) {
+        }
+    }
+
+    /** A pivot needs no compensation: not a problem. */
+    public static class PivotWithoutCompensation {
+        @Step(pivot = true)
+        public void ship(String order) {
+        }
+    }
+
     public static class BadRetryAttribute {
         @Step(compensation = Step.Compensation.NONE, delay = "soon")
         public void call() {
@@ -95,7 +112,8 @@ public final class Misuses {
     @Configuration(proxyBeanMethods = false)
     @Import({MissingCompensation.class, CompensationForNoStep.class, CompensationWithWrongParameters.class,
             FinalStepMethod.class, FirstSagaNamedTwice.class, SecondSagaNamedTwice.class,
-            SagaWithTwoEntryMethods.class, SagaWithOwnStep.class, BadRetryAttribute.class})
+            SagaWithTwoEntryMethods.class, SagaWithOwnStep.class, BadRetryAttribute.class,
+            PivotWithCompensation.class, PivotWithoutCompensation.class})
     public static class AllMisuses {
         @Bean
         FinalStepClass finalStepClass() {
