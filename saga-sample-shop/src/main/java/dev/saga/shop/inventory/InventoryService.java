@@ -24,7 +24,8 @@ public class InventoryService {
         this.orders = orders;
     }
 
-    @Step
+    /** Out of stock is an answer, not a glitch: it is not retried. */
+    @Step(excludes = OutOfStock.class)
     @Transactional
     public void reserve(OrderRequest order) {
         if (stock.take(order.item(), order.quantity()) == 0) {
