@@ -218,6 +218,7 @@ public final class DefinitionCollector {
                     TransactionDefinition.PROPAGATION_MANDATORY, TransactionDefinition.PROPAGATION_NESTED -> {
                 var definition = new DefaultTransactionAttribute(attribute);
                 definition.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
+                definition.setReadOnly(false); // the ledger record is written in this transaction too
                 yield definition;
             }
             default -> null;
