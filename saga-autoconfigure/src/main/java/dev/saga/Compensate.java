@@ -22,7 +22,10 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>Compensations may run more than once (a crash after the undo and before its record), so
- * they must be idempotent; {@link Sagas#idempotencyKey()} is available inside them.
+ * they must be idempotent; {@link Sagas#idempotencyKey()} is available inside them. A step that is
+ * not transactional and failed for good is compensated too, because it may have taken effect: its
+ * compensation gets {@code null} as the result and must cope with "nothing happened";
+ * {@link Sagas#idempotencyKeyOfCompensatedStep()} tells it the key the step was called with.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -50,6 +50,17 @@ public final class Sagas {
         return context().idempotencyKey();
     }
 
+    /**
+     * Inside a compensation: the {@link #idempotencyKey()} that the step being undone was given.
+     * A compensation of a step that failed gets no result, so this is how it finds out whether
+     * the step took effect after all (a payment made with that key) and what to undo.
+     *
+     * @throws IllegalStateException outside a compensation
+     */
+    public static String idempotencyKeyOfCompensatedStep() {
+        return context().idempotencyKeyOfCompensatedStep();
+    }
+
     /** The current time, recorded on first use so every replay sees the same instant. */
     public static Instant now() {
         return context().now();

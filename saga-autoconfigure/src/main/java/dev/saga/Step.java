@@ -28,10 +28,16 @@ import java.lang.annotation.Target;
  * <p>Every step has a {@link Compensate @Compensate} method on the same bean, or declares
  * {@code compensation = Compensation.NONE}; startup fails otherwise.
  *
- * <p>A step annotated with Spring's {@code @Transactional} (propagation {@code REQUIRED}) commits
- * its own writes and its ledger record in one transaction: it takes effect exactly once. Any other
- * step may run again after a crash between its effect and its ledger record; it should pass
- * {@link Sagas#idempotencyKey()} to the system it calls.
+ * <p>A step annotated with Spring's {@code @Transactional} (propagation {@code REQUIRED},
+ * {@code SUPPORTS}, {@code MANDATORY} or {@code NESTED}) commits its own writes and its ledger record
+ * in one transaction: it takes effect exactly once, and when it fails it rolled back, so it is not
+ * compensated. Any other step may run again after a crash between its effect and its ledger record;
+ * it should pass {@link Sagas#idempotencyKey()} to the system it calls. When such a step fails for
+ * good it may still have taken effect (a call that timed out), so it is compensated too, with a
+ * {@code null} result, unless its failure is one of its {@link #noEffectOn()} exceptions.
+ *
+ * <p>Three kinds of steps: compensatable (with a {@code @Compensate} method), the
+ * {@link #pivot() pivot} (the point of no return), and retriable ({@code compensation = NONE}).
  *
  * <p>Arguments and results are stored as JSON with the application's Jackson mapper, so they
  * must be serialisable; records work out of the box.

@@ -77,7 +77,8 @@ class FailureSemanticsTests {
 
         assertFinishedAs(id, SagaStatus.COMPENSATED);
         assertThat(script.calls("call", "always-1")).as("max-retries 3 + 1").isEqualTo(4);
-        assertThat(journal.of("always-1")).endsWith("undo call null", "undo first first-always-1");
+        assertThat(journal.of("always-1")).as("the failed call gets no result, but the key it was called with")
+                .endsWith("undo call null key=" + id + "/1", "undo first first-always-1");
     }
 
     @Test
@@ -92,6 +93,26 @@ class FailureSemanticsTests {
     }
 
     @Test
+    void recognisesANoEffectExceptionAlsoWhenItIsTheCauseOfTheFailure() {
+        script.fail("chargeCard", "declined-2", Integer.MAX_VALUE,
+                () -> new IllegalStateException("gateway said no", new Declined("card declined")));
+
+        var id = client.start("declining", "declined-2");
+
+        assertFinishedAs(id, SagaStatus.COMPENSATED);
+        assertThat(journal.of("declined-2")).containsExactly("first", "chargeCard", "undo first first-declined-2");
+    }
+
+    @Test
+    void compensatesASagaWhoseOutputCannotBeStored() {
+        var id = client.start("unstorable", "unstorable-1");
+
+        assertFinishedAs(id, SagaStatus.COMPENSATED);
+        assertThat(client.find(id).orElseThrow().error()).contains("Cannot store output of saga unstorable");
+        assertThat(journal.of("unstorable-1")).containsExactly("first", "undo first first-unstorable-1");
+    }
+
+    @Test
     void compensatesANonTransactionalStepWhoseLastAttemptTimedOut() {
         script.hang("call", "timeout-1", 1);
 
@@ -100,7 +121,7 @@ class FailureSemanticsTests {
         assertFinishedAs(id, SagaStatus.COMPENSATED);
         assertThat(client.find(id).orElseThrow().error()).contains(StepTimeoutException.class.getName())
                 .contains("300ms");
-        assertThat(journal.of("timeout-1")).containsExactly("first", "call", "undo call null",
+        assertThat(journal.of("timeout-1")).containsExactly("first", "call", "undo call null key=" + id + "/1",
                 "undo first first-timeout-1");
     }
 
@@ -138,8 +159,8 @@ class FailureSemanticsTests {
 
         assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("REJECTED reject-1");
         assertThat(journal.of("reject-1")).as("replayed after the notify retry without undoing anything twice")
-                .containsExactly("first", "call", "undo call call-reject-1", "undo first first-reject-1", "notify",
-                        "notify");
+                .containsExactly("first", "call", "undo call call-reject-1 key=" + id + "/1",
+                        "undo first first-reject-1", "notify", "notify");
         assertThat(ledger(id)).extracting(StepRecord::seq, StepRecord::kind, StepRecord::name, StepRecord::status)
                 .containsExactly(
                         tuple(0, StepKind.STEP, "failureSteps.first", StepStatus.COMPLETED),

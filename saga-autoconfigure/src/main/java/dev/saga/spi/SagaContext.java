@@ -14,6 +14,8 @@ public interface SagaContext {
 
     String idempotencyKey();
 
+    String idempotencyKeyOfCompensatedStep();
+
     Instant now();
 
     UUID randomUUID();

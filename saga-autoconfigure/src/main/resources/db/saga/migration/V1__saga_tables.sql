@@ -40,6 +40,8 @@ create table ${flyway:defaultSchema}.saga_step (
     started_at      timestamptz not null,
     finished_at     timestamptz,
     next_attempt_at timestamptz,
+    -- the final failure proves the step took no effect (its noEffectOn): nothing to compensate
+    no_effect       boolean     not null default false,
     primary key (saga_id, seq)
 );
 

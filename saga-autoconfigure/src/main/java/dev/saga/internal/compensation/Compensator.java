@@ -86,9 +86,8 @@ public final class Compensator {
             }
             var row = compensations.get(step.seq());
             if (row == null) {
-                var now = Instant.now();
-                row = new StepRecord(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(),
-                        StepStatus.RETRYING, step.seq(), null, null, null, List.of(), now, null, null);
+                row = StepRecord.started(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(), step.seq(),
+                        null, Instant.now());
             }
             var outcome = compensateOne(fence, sagaName, definition, step, row);
             if (outcome != null) {
@@ -105,7 +104,7 @@ public final class Compensator {
         return switch (step.status()) {
             case COMPLETED -> true;
             // a transactional step that failed rolled back; any other may have taken effect
-            case FAILED -> !definition.transactional() && !definition.provesNoEffect(step.error());
+            case FAILED -> !definition.transactional() && !step.noEffect();
             case RETRYING -> false;
         };
     }
@@ -138,7 +137,7 @@ public final class Compensator {
         }, (number, error, retryIn) -> {
             var now = Instant.now();
             state.current = state.current.failed(ErrorText.of(error), state.startedAt, now,
-                    retryIn == null ? null : now.plus(retryIn));
+                    retryIn == null ? null : now.plus(retryIn), false);
             log.warn("Saga {} compensation of {} attempt {} failed{}: {}", fence.sagaId(), definition.name(), number,
                     retryIn == null ? " for good" : ", retrying in " + retryIn, state.current.error());
             ledger.record(fence, state.current);
@@ -159,7 +158,7 @@ public final class Compensator {
         var method = definition.compensation();
         ReflectionUtils.makeAccessible(method);
         Supplier<StepRecord> callAndRecord = () -> {
-            var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), row.seq()));
+            var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), row.seq(), row.compensates()));
             try {
                 method.invoke(bean, arguments);
             } catch (InvocationTargetException e) {

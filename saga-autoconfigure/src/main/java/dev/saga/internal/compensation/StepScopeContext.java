@@ -9,11 +9,25 @@ import dev.saga.spi.SagaContext;
  * What {@code Sagas} offers inside a compensation, or a step running on a thread of its own
  * (because it has a timeout): the saga's id and the key of that step or compensation.
  */
-public record StepScopeContext(UUID sagaId, int seq) implements SagaContext {
+public record StepScopeContext(UUID sagaId, int seq, Integer compensatedSeq) implements SagaContext {
+
+    /** The scope of a step's attempt on a thread of its own. */
+    public static StepScopeContext ofStep(UUID sagaId, int seq) {
+        return new StepScopeContext(sagaId, seq, null);
+    }
 
     @Override
     public String idempotencyKey() {
         return sagaId + "/" + seq;
+    }
+
+    @Override
+    public String idempotencyKeyOfCompensatedStep() {
+        if (compensatedSeq == null) {
+            throw new IllegalStateException("Sagas.idempotencyKeyOfCompensatedStep() is available inside a"
+                    + " @Compensate method only");
+        }
+        return sagaId + "/" + compensatedSeq;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.saga.internal.definition;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import org.springframework.transaction.TransactionDefinition;
 
@@ -42,25 +43,9 @@ public record StepDefinition(
         return annotation.pivot();
     }
 
-    /** Whether a recorded failure ({@code type: message}) proves that the step took no effect. */
-    public boolean provesNoEffect(String recordedError) {
-        if (recordedError == null || annotation.noEffectOn().length == 0) {
-            return false;
-        }
-        int colon = recordedError.indexOf(':');
-        String typeName = colon < 0 ? recordedError : recordedError.substring(0, colon);
-        Class<?> type;
-        try {
-            type = Class.forName(typeName, false, beanClass.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-        for (var candidate : annotation.noEffectOn()) {
-            if (candidate.isAssignableFrom(type)) {
-                return true;
-            }
-        }
-        return false;
+    /** The failures that prove this step took no effect (found also as causes). */
+    public List<Class<? extends Throwable>> noEffectOn() {
+        return List.of(annotation.noEffectOn());
     }
 
     /** Whether a failure of the saga must undo this step. */

@@ -33,11 +33,12 @@ public final class LedgerStore {
         this.fencedStepUpsert = "with fence as (update " + instanceTable + " set updated_at = now()"
                 + " where id = ? and fencing = ? returning id)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
-                + " attempts, attempt_log, started_at, finished_at, next_attempt_at)"
-                + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ? from fence"
+                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)"
+                + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ? from fence"
                 + " on conflict (saga_id, seq) do update set status = excluded.status, result = excluded.result,"
                 + " error = excluded.error, attempts = excluded.attempts, attempt_log = excluded.attempt_log,"
-                + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at";
+                + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at,"
+                + " no_effect = excluded.no_effect";
     }
 
     /** Inserts a new instance unless one of that name already has the business key. */
@@ -68,7 +69,7 @@ public final class LedgerStore {
         int updated = jdbc.update(fencedStepUpsert, fence.sagaId(), fence.fencing(), row.seq(), row.kind().name(),
                 row.name(), row.status().name(), row.compensates(), row.args(), row.result(), row.error(),
                 row.attemptCount(), codec.write(row.attempts(), "attempt log"), SqlSupport.timestamp(row.startedAt()),
-                SqlSupport.timestamp(row.finishedAt()), SqlSupport.timestamp(row.nextAttemptAt()));
+                SqlSupport.timestamp(row.finishedAt()), SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
         requireFence(fence, updated);
     }
 
@@ -101,6 +102,7 @@ public final class LedgerStore {
                 StepKind.valueOf(rs.getString("kind")), rs.getString("name"), StepStatus.valueOf(rs.getString("status")),
                 rs.getObject("compensates", Integer.class), rs.getString("args"), rs.getString("result"),
                 rs.getString("error"), log == null ? List.of() : List.of(log), SqlSupport.instant(rs, "started_at"),
-                SqlSupport.instant(rs, "finished_at"), SqlSupport.instant(rs, "next_attempt_at"));
+                SqlSupport.instant(rs, "finished_at"), SqlSupport.instant(rs, "next_attempt_at"),
+                rs.getBoolean("no_effect"));
     }
 }

@@ -21,6 +21,8 @@ import java.util.UUID;
  * @param startedAt when the first attempt started
  * @param finishedAt when it completed or failed for good
  * @param nextAttemptAt when the next attempt is due, while {@link StepStatus#RETRYING}
+ * @param noEffect whether the final failure proves that the step took no effect (its
+ *     {@code noEffectOn}), so it needs no compensation
  */
 public record StepRecord(
         UUID sagaId,
@@ -35,16 +37,24 @@ public record StepRecord(
         List<AttemptRecord> attempts,
         Instant startedAt,
         Instant finishedAt,
-        Instant nextAttemptAt) {
+        Instant nextAttemptAt,
+        boolean noEffect) {
 
     public StepRecord {
         attempts = List.copyOf(attempts);
     }
 
+    /** A row for a step or marker that starts now and has no attempt yet. */
+    public static StepRecord started(UUID sagaId, int seq, StepKind kind, String name, Integer compensates,
+            String args, Instant at) {
+        return new StepRecord(sagaId, seq, kind, name, StepStatus.RETRYING, compensates, args, null, null, List.of(),
+                at, null, null, false);
+    }
+
     /** A completed row for a value recorded at once (a primitive). */
     public static StepRecord completed(UUID sagaId, int seq, StepKind kind, String name, String result, Instant at) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.COMPLETED, null, null, result, null,
-                List.of(new AttemptRecord(1, at, at, null)), at, at, null);
+                List.of(new AttemptRecord(1, at, at, null)), at, at, null, false);
     }
 
     /** The number of attempts made so far. */
@@ -55,15 +65,16 @@ public record StepRecord(
     /** This row after one more attempt that succeeded with the given result. */
     public StepRecord succeeded(String resultJson, Instant attemptStarted, Instant now) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.COMPLETED, compensates, args, resultJson, null,
-                plus(new AttemptRecord(attempts.size() + 1, attemptStarted, now, null)), startedAt, now, null);
+                plus(new AttemptRecord(attempts.size() + 1, attemptStarted, now, null)), startedAt, now, null, false);
     }
 
     /** This row after one more attempt that failed; retried at {@code nextAttempt} unless that is null. */
-    public StepRecord failed(String errorText, Instant attemptStarted, Instant now, Instant nextAttempt) {
+    public StepRecord failed(String errorText, Instant attemptStarted, Instant now, Instant nextAttempt,
+            boolean provesNoEffect) {
         return new StepRecord(sagaId, seq, kind, name, nextAttempt == null ? StepStatus.FAILED : StepStatus.RETRYING,
                 compensates, args, null, errorText,
                 plus(new AttemptRecord(attempts.size() + 1, attemptStarted, now, errorText)), startedAt,
-                nextAttempt == null ? now : null, nextAttempt);
+                nextAttempt == null ? now : null, nextAttempt, nextAttempt == null && provesNoEffect);
     }
 
     private List<AttemptRecord> plus(AttemptRecord attempt) {

@@ -2,7 +2,6 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,16 +85,14 @@ public final class ReplayEngine implements AutoCloseable {
                 case RETRYING -> waitUntil(row.nextAttemptAt());
             }
         } else {
-            var now = Instant.now();
-            row = new StepRecord(execution.sagaId(), seq, StepKind.STEP, step.name(), StepStatus.RETRYING, null,
-                    codec.writeArguments(arguments, "arguments of " + step.name()), null, null, List.of(), now, null,
-                    null);
+            row = StepRecord.started(execution.sagaId(), seq, StepKind.STEP, step.name(), null,
+                    codec.writeArguments(arguments, "arguments of " + step.name()), Instant.now());
         }
         var policy = policies.forStep(execution.saga().name(), step);
         var attempt = new AttemptState(row);
         var outcome = retry.run(policy, row.attemptCount(),
                 number -> runAttempt(execution, step, policy, attempt, proceed),
-                (number, error, retryIn) -> recordFailure(execution, attempt, error, retryIn),
+                (number, error, retryIn) -> recordFailure(execution, step, attempt, error, retryIn),
                 SagaControl.class);
         if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
             if (step.pivot()) {
@@ -134,9 +131,8 @@ public final class ReplayEngine implements AutoCloseable {
                 return;
             }
         } else {
-            var now = Instant.now();
-            marker = new StepRecord(execution.sagaId(), seq, StepKind.COMPENSATE, "compensate", StepStatus.RETRYING,
-                    null, null, null, null, List.of(), now, null, null);
+            marker = StepRecord.started(execution.sagaId(), seq, StepKind.COMPENSATE, "compensate", null, null,
+                    Instant.now());
             var started = marker;
             fenced(() -> ledger.record(execution.fence(), started));
         }
@@ -195,7 +191,7 @@ public final class ReplayEngine implements AutoCloseable {
         }
         var mdc = MDC.getCopyOfContextMap();
         Future<Object> running = timedSteps.submit(() -> {
-            var previous = SagaContextHolder.bind(new StepScopeContext(execution.sagaId(), attempt.row.seq()));
+            var previous = SagaContextHolder.bind(StepScopeContext.ofStep(execution.sagaId(), attempt.row.seq()));
             if (mdc != null) {
                 MDC.setContextMap(mdc);
             }
@@ -259,9 +255,11 @@ public final class ReplayEngine implements AutoCloseable {
         execution.remember(row);
     }
 
-    private void recordFailure(SagaExecution execution, AttemptState attempt, Throwable error, Duration retryIn) {
+    private void recordFailure(SagaExecution execution, StepDefinition step, AttemptState attempt, Throwable error,
+            Duration retryIn) {
         var now = Instant.now();
-        var row = attempt.row.failed(ErrorText.of(error), attempt.startedAt, now, retryIn == null ? null : now.plus(retryIn));
+        var row = attempt.row.failed(ErrorText.of(error), attempt.startedAt, now,
+                retryIn == null ? null : now.plus(retryIn), RetryPolicy.matches(step.noEffectOn(), error));
         log.warn("Saga {} step {} attempt {} failed{}: {}", execution.sagaId(), row.name(), row.attemptCount(),
                 retryIn == null ? " for good" : ", retrying in " + retryIn, row.error());
         fenced(() -> ledger.record(execution.fence(), row));

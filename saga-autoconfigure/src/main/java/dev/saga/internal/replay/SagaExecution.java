@@ -112,6 +112,12 @@ public final class SagaExecution implements SagaContext {
     }
 
     @Override
+    public String idempotencyKeyOfCompensatedStep() {
+        throw new IllegalStateException("Sagas.idempotencyKeyOfCompensatedStep() is available inside a @Compensate"
+                + " method only");
+    }
+
+    @Override
     public Instant now() {
         return engine.now(this);
     }

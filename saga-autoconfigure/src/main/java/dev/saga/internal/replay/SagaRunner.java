@@ -114,10 +114,11 @@ public final class SagaRunner {
 
     private void runForward(Fence fence, SagaDefinition saga, InstanceRecord instance) {
         var execution = new SagaExecution(fence, saga, ledger.steps(fence.sagaId()), engine);
-        Object output;
+        String outputJson;
         var previous = SagaContextHolder.bind(execution);
         try {
-            output = invokeEntry(saga, instance);
+            // an output that cannot be stored fails the saga like any other error
+            outputJson = codec.write(invokeEntry(saga, instance), "output of saga " + saga.name());
         } catch (SagaControl.Suspend suspend) {
             transaction.executeWithoutResult(status -> {
                 if (!outbox.release(fence.sagaId(), nodeId, suspend.resumeAfter())) {
@@ -154,7 +155,6 @@ public final class SagaRunner {
         } finally {
             SagaContextHolder.restore(previous);
         }
-        var outputJson = codec.write(output, "output of saga " + saga.name());
         finish(fence, SagaStatus.COMPLETED, outputJson, null);
         log.debug("Saga {} completed", fence.sagaId());
     }

@@ -35,7 +35,7 @@ public class PaymentService {
 
     @Step
     public Charge charge(OrderRequest order) {
-        var chargeId = UUID.nameUUIDFromBytes(Sagas.idempotencyKey().getBytes(StandardCharsets.UTF_8));
+        var chargeId = chargeIdFor(Sagas.idempotencyKey());
         var payment = payments.findById(chargeId).orElseGet(() -> {
             log.info("Charging {} for order {}", order.amount(), order.orderId());
             return payments.save(new Payment(chargeId, order.orderId(), order.amount()));
@@ -46,9 +46,15 @@ public class PaymentService {
 
     @Compensate("charge")
     public void refund(OrderRequest order, Charge charge) {
-        if (payments.markRefunded(charge.id()) > 0) {
-            log.info("Refunded {} for order {}", charge.amount(), order.orderId());
+        // a charge that failed for good has no result, yet may have gone through: find it by its key
+        var chargeId = charge != null ? charge.id() : chargeIdFor(Sagas.idempotencyKeyOfCompensatedStep());
+        if (payments.markRefunded(chargeId) > 0) {
+            log.info("Refunded charge {} of order {}", chargeId, order.orderId());
         }
         orders.updateStatus(order.orderId(), OrderStatus.CANCELLED);
+    }
+
+    private static UUID chargeIdFor(String idempotencyKey) {
+        return UUID.nameUUIDFromBytes(idempotencyKey.getBytes(StandardCharsets.UTF_8));
     }
 }
