@@ -64,16 +64,16 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     }
 
     /**
-     * Stops claiming, lets running sagas finish for up to the shutdown timeout, then leaves what
-     * still runs to its lease: another node (or this one, restarted) takes it over.
+     * Stops claiming, lets running sagas finish for up to the shutdown timeout (renewing their
+     * leases meanwhile), then leaves what still runs to its lease: another node (or this one,
+     * restarted) takes it over.
      */
     @Override
     public synchronized void stop() {
         if (!active) {
             return;
         }
-        active = false;
-        scheduler.getScheduledExecutor().shutdownNow();
+        active = false; // no more polls; the scheduler goes on renewing leases until the workers are done
         var pool = workers.getThreadPoolExecutor();
         pool.shutdown();
         try {
@@ -84,6 +84,8 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            scheduler.getScheduledExecutor().shutdownNow();
         }
         log.info("Saga dispatcher stopped on node {}", settings.nodeId());
     }
@@ -164,7 +166,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     }
 
     private void renewLeases() {
-        if (!active || running.isEmpty()) {
+        if (running.isEmpty()) {
             return;
         }
         try {
