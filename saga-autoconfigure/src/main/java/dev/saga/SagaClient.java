@@ -39,6 +39,41 @@ public interface SagaClient {
     /** Starts the saga defined by the given {@link Saga @Saga} class. */
     UUID start(Class<?> sagaClass, Object input, StartOptions options);
 
+    /**
+     * Sends a signal to the saga, in the caller's transaction: the first
+     * {@link Sagas#awaitSignal} of that name consumes it, whether it waits already or only later.
+     * A payload is stored as JSON and read as the type the wait asks for.
+     *
+     * <pre>{@code
+     * @PostMapping("/webhooks/payments")
+     * void paymentResult(@RequestBody PaymentResult result) {
+     *     sagas.signal(result.sagaId(), "payment-result", result);
+     * }
+     * }</pre>
+     *
+     * @return {@link SignalResult#DELIVERED}, or {@link SignalResult#SAGA_FINISHED} when the saga has
+     *     finished and nothing will read the signal (it is not stored)
+     * @throws UnknownSagaException if no saga has that id
+     */
+    SignalResult signal(UUID sagaId, String signalName, Object payload);
+
+    /**
+     * Sends a signal to the saga started with this name and business key.
+     *
+     * @throws UnknownSagaException if no such saga exists
+     */
+    SignalResult signal(String sagaName, String businessKey, String signalName, Object payload);
+
+    /**
+     * Cancels a running or waiting saga, in the caller's transaction: it stops at its next step
+     * or wait, compensates its completed steps, and ends {@link SagaStatus#CANCELLED}. Cancelling
+     * a saga that is already being cancelled changes nothing.
+     *
+     * @throws UnknownSagaException if no saga has that id
+     * @throws IllegalStateException if the saga has finished
+     */
+    void cancel(UUID sagaId, String reason);
+
     /** The saga with this id, if it exists. */
     Optional<SagaView> find(UUID sagaId);
 

@@ -10,6 +10,8 @@ public enum SagaStatus {
     COMPLETED,
     /** Failed and every completed step was undone; the original error is recorded. */
     COMPENSATED,
+    /** Cancelled (by {@code SagaClient.cancel} or its deadline) and every completed step was undone. */
+    CANCELLED,
     /** A compensation kept failing; needs an operator. The error is recorded. */
     FAILED,
     /** Stopped by the engine because it cannot go on safely (for example non-determinism). */
@@ -17,6 +19,6 @@ public enum SagaStatus {
 
     /** Whether the saga has stopped for good or for an operator. */
     public boolean isTerminal() {
-        return this == COMPLETED || this == COMPENSATED || this == FAILED || this == PARKED;
+        return this == COMPLETED || this == COMPENSATED || this == CANCELLED || this == FAILED || this == PARKED;
     }
 }

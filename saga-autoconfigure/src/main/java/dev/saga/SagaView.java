@@ -13,7 +13,12 @@ import java.util.UUID;
  * @param status where it stands
  * @param input the input as JSON
  * @param output the output as JSON once {@link SagaStatus#COMPLETED}, else {@code null}
- * @param error the error that failed it (type and message), or {@code null}
+ * @param error the error that failed it (type and message), or {@code null}; for a cancelled
+ *     saga, why it was cancelled
+ * @param run its current run: 1, plus one for every {@link Sagas#continueAsNew(Object)}
+ * @param historySize the entries recorded in the current run's history (steps, waits, timers,
+ *     primitives, compensations)
+ * @param deadline when it is cancelled unless finished, or {@code null}
  * @param createdAt when it was started
  * @param updatedAt when it last changed
  * @param finishedAt when it reached a terminal status, or {@code null}
@@ -27,6 +32,9 @@ public record SagaView(
         String input,
         String output,
         String error,
+        int run,
+        int historySize,
+        Instant deadline,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt) {

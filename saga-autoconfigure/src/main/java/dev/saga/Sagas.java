@@ -1,6 +1,8 @@
 package dev.saga;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.saga.spi.SagaContext;
@@ -59,6 +61,75 @@ public final class Sagas {
      */
     public static String idempotencyKeyOfCompensatedStep() {
         return context().idempotencyKeyOfCompensatedStep();
+    }
+
+    /**
+     * Waits for a signal sent with {@link SagaClient#signal}, at most {@code timeout}. A signal sent
+     * before the saga got here is kept and returned at once. While it waits the saga holds no
+     * thread and no memory: it is a row and an outbox entry due at the timeout.
+     *
+     * <pre>{@code
+     * Optional<Signature> signed = Sagas.awaitSignal("signed", Signature.class, Duration.ofDays(30));
+     * if (signed.isEmpty()) {
+     *     mail.sendReminder(document);                  // a step
+     *     signed = Sagas.awaitSignal("signed", Signature.class, Duration.ofDays(7));
+     * }
+     * }</pre>
+     *
+     * @return the signal's payload, or empty when the timeout passed first (or the payload was null)
+     */
+    public static <T> Optional<T> awaitSignal(String signalName, Class<T> payloadType, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        return context().awaitSignal(signalName, payloadType, timeout).map(payloadType::cast);
+    }
+
+    /**
+     * A durable timer: the saga goes on after {@code duration}, on whichever node is free then,
+     * holding no thread meanwhile.
+     */
+    public static void sleep(Duration duration) {
+        if (duration == null || duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative: " + duration);
+        }
+        context().sleep(duration);
+    }
+
+    /**
+     * Versioning inside a saga: {@code true} for sagas that reach this point under code that has
+     * the change, {@code false} for sagas that had already passed this point before it was
+     * deployed, so that they replay the old path.
+     *
+     * <pre>{@code
+     * if (Sagas.patched("compliance-check")) {
+     *     compliance.check(loan);                     // only sagas that reach here from now on
+     * }
+     * }</pre>
+     *
+     * Keep the call until no saga that ran without it is left; then remove the old branch and
+     * keep the call, or remove both once those sagas are gone.
+     */
+    public static boolean patched(String changeId) {
+        if (changeId == null || changeId.isBlank()) {
+            throw new IllegalArgumentException("changeId must not be blank");
+        }
+        return context().patched(changeId);
+    }
+
+    /**
+     * Ends this run and continues the same saga (same id and business key) with an empty history
+     * and the given input, to keep the history of a long-lived saga small. Never returns.
+     *
+     * <pre>{@code
+     * if (processed % 100 == 0) {
+     *     return Sagas.continueAsNew(new Subscription(id, processed));
+     * }
+     * }</pre>
+     */
+    public static <T> T continueAsNew(Object input) {
+        context().continueAsNew(input);
+        throw new IllegalStateException("continueAsNew returned");
     }
 
     /** The current time, recorded on first use so every replay sees the same instant. */

@@ -8,13 +8,17 @@ import java.time.Duration;
  * <pre>{@code
  * client.start("order-fulfilment", order, StartOptions.businessKey(order.id()));
  * client.start("reminder", input, StartOptions.defaults().withStartDelay(Duration.ofHours(1)));
+ * client.start("signing", document, StartOptions.businessKey(document.id()).withDeadline(Duration.ofDays(40)));
  * }</pre>
  *
  * @param businessKey makes the start idempotent: starting a saga of the same name with the same
  *     key again returns the first saga's id and starts nothing; {@code null} for none
  * @param startDelay how long to wait before the saga first runs; never negative
+ * @param deadline how long the saga may take from its start: when it has not finished by then it
+ *     is cancelled (it stops and compensates); {@code null} takes {@code saga.sagas.<saga>.deadline},
+ *     if set
  */
-public record StartOptions(String businessKey, Duration startDelay) {
+public record StartOptions(String businessKey, Duration startDelay, Duration deadline) {
 
     public StartOptions {
         if (businessKey != null && businessKey.isBlank()) {
@@ -24,25 +28,33 @@ public record StartOptions(String businessKey, Duration startDelay) {
         if (startDelay.isNegative()) {
             throw new IllegalArgumentException("startDelay must not be negative: " + startDelay);
         }
+        if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+            throw new IllegalArgumentException("deadline must be positive: " + deadline);
+        }
     }
 
     /** No business key, no delay. */
     public static StartOptions defaults() {
-        return new StartOptions(null, Duration.ZERO);
+        return new StartOptions(null, Duration.ZERO, null);
     }
 
     /** Options with the given business key. */
     public static StartOptions businessKey(String businessKey) {
-        return new StartOptions(businessKey, Duration.ZERO);
+        return new StartOptions(businessKey, Duration.ZERO, null);
     }
 
     /** A copy with the given business key. */
     public StartOptions withBusinessKey(String key) {
-        return new StartOptions(key, startDelay);
+        return new StartOptions(key, startDelay, deadline);
     }
 
     /** A copy with the given start delay. */
     public StartOptions withStartDelay(Duration delay) {
-        return new StartOptions(businessKey, delay);
+        return new StartOptions(businessKey, delay, deadline);
+    }
+
+    /** A copy with the given deadline, counted from the start. */
+    public StartOptions withDeadline(Duration within) {
+        return new StartOptions(businessKey, startDelay, within);
     }
 }

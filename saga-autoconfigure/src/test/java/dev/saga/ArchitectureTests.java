@@ -49,6 +49,7 @@ class ArchitectureTests {
                 .layer("ledger").definedBy("dev.saga.internal.ledger..")
                 .layer("codec").definedBy("dev.saga.internal.codec..")
                 .layer("definition").definedBy("dev.saga.internal.definition..")
+                .layer("time").definedBy("dev.saga.internal.time..")
                 .whereLayer("autoconfigure").mayNotBeAccessedByAnyLayer()
                 .whereLayer("dispatch").mayOnlyBeAccessedByLayers("autoconfigure")
                 .whereLayer("interception").mayOnlyBeAccessedByLayers("autoconfigure")
@@ -61,6 +62,8 @@ class ArchitectureTests {
                         "outbox")
                 .whereLayer("codec").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
                         "ledger")
+                .whereLayer("time").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client", "replay",
+                        "compensation")
                 .check(classes);
     }
 }

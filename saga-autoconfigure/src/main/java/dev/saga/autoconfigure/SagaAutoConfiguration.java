@@ -33,6 +33,7 @@ import dev.saga.internal.dispatch.DispatcherSettings;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.internal.interception.SagaAnnotationPostProcessor;
 import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
@@ -42,6 +43,7 @@ import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryOverrides;
 import dev.saga.internal.retry.RetryPolicy;
 import dev.saga.internal.retry.SagaRetryLayers;
+import dev.saga.internal.time.SagaClock;
 
 /**
  * Configures the saga engine on the application's {@link DataSource} and transaction manager:
@@ -99,6 +101,20 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @DependsOn("sagaSchemaMigration")
+    SignalStore sagaSignalStore(DataSource dataSource, SagaProperties properties) {
+        return new SignalStore(new JdbcTemplate(dataSource), properties.schema());
+    }
+
+    /** The engine's time; a test replaces it with a clock it can move forward. */
+    @Bean
+    @ConditionalOnMissingBean
+    SagaClock sagaClock() {
+        return SagaClock.system();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
     OutboxStore sagaOutboxStore(DataSource dataSource, SagaProperties properties) {
         return new OutboxStore(new JdbcTemplate(dataSource), properties.schema());
     }
@@ -142,44 +158,57 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ReplayEngine sagaReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
-            Compensator compensator, PlatformTransactionManager transactionManager, SagaProperties properties) {
-        return new ReplayEngine(ledger, codec, policies, compensator, transactionManager,
-                properties.dispatcher().maxInlineWait());
+    ReplayEngine sagaReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec,
+            RetryPolicies policies, Compensator compensator, PlatformTransactionManager transactionManager,
+            SagaProperties properties, SagaClock clock) {
+        return new ReplayEngine(ledger, signals, codec, policies, compensator, transactionManager,
+                properties.dispatcher().maxInlineWait(), clock, new ReplayEngine.HistoryLimits(
+                        properties.history().warnEntries(), properties.history().maxEntries()));
     }
 
     @Bean
     @ConditionalOnMissingBean
     Compensator sagaCompensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
-            PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory) {
+            PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
+            SagaClock clock) {
         return new Compensator(registry, ledger, codec, policies, transactionManager,
-                properties.dispatcher().maxInlineWait(), beanFactory::getBean);
+                properties.dispatcher().maxInlineWait(), beanFactory::getBean, clock);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
-            ReplayEngine engine, Compensator compensator, PlatformTransactionManager transactionManager,
-            SagaProperties properties, BeanFactory beanFactory) {
-        return new SagaRunner(registry, ledger, outbox, codec, engine, compensator, transactionManager,
-                beanFactory::getBean, nodeId(properties), properties.maxRecoveryAttempts());
+    SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec, ReplayEngine engine, Compensator compensator,
+            PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
+            SagaClock clock) {
+        return new SagaRunner(registry, ledger, signals, outbox, codec, engine, compensator, transactionManager,
+                beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
+                        properties.maxRecoveryAttempts()));
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties) {
+    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock) {
         var dispatcher = properties.dispatcher();
         return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
-                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()));
+                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
-            PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher) {
+    SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
+            SagaClock clock, SagaProperties properties) {
         WorkListener wakeUp = () -> dispatcher.ifAvailable(SagaDispatcher::workAdded);
-        return new DefaultSagaClient(registry, ledger, outbox, codec, transactionManager, wakeUp);
+        var deadlines = new java.util.HashMap<String, java.time.Duration>();
+        properties.sagas().forEach((saga, settings) -> {
+            if (settings.deadline() != null) {
+                deadlines.put(saga, settings.deadline());
+            }
+        });
+        return new DefaultSagaClient(registry, ledger, signals, outbox, codec, transactionManager, wakeUp, clock,
+                deadlines);
     }
 
     private static String nodeId(SagaProperties properties) {

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     names no saga or step fails startup.
  * @param maxRecoveryAttempts How often a saga may be taken over after its node stopped renewing the
  *     lease without recording an outcome (a run that may crash its node) before it is PARKED.
+ * @param history How long one run's history may grow before the saga must continue as new.
  */
 @ConfigurationProperties("saga")
 public record SagaProperties(
@@ -27,7 +28,8 @@ public record SagaProperties(
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue Retry retry,
         Map<String, SagaSettings> sagas,
-        @DefaultValue("3") int maxRecoveryAttempts) {
+        @DefaultValue("3") int maxRecoveryAttempts,
+        @DefaultValue History history) {
 
     public SagaProperties {
         sagas = sagas == null ? Map.of() : Map.copyOf(sagas);
@@ -97,8 +99,20 @@ public record SagaProperties(
      * @param retry Retry settings for every step this saga calls; unset keys keep the lower layers.
      * @param steps Retry settings for single steps of this saga, by step name ({@code charge}) or,
      *     where that is ambiguous, full name in brackets ({@code "[paymentService.charge]"}).
+     * @param deadline How long a saga of this name may take from its start before it is cancelled,
+     *     unless its start gives its own; none when unset.
      */
-    public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps) {
+    public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps, Duration deadline) {
+    }
+
+    /**
+     * Bounds on the history one run of a saga records (steps, waits, timers, primitives).
+     *
+     * @param warnEntries Entries after which a warning is logged that points to continueAsNew.
+     * @param maxEntries Entries after which the next call fails the saga with
+     *     SagaHistoryLimitException; long-lived sagas call Sagas.continueAsNew(...) before.
+     */
+    public record History(@DefaultValue("1000") int warnEntries, @DefaultValue("10000") int maxEntries) {
     }
 
     /**

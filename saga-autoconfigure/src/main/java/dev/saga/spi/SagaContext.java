@@ -22,6 +22,15 @@ public interface SagaContext {
 
     void compensate();
 
+    Optional<Object> awaitSignal(String signalName, Class<?> payloadType, java.time.Duration timeout);
+
+    void sleep(java.time.Duration duration);
+
+    boolean patched(String changeId);
+
+    /** Ends the run (by throwing the engine's control error) and continues with a fresh history. */
+    void continueAsNew(Object input);
+
     /** The saga running on the calling thread, if any. */
     static Optional<SagaContext> current() {
         return Optional.ofNullable(SagaContextHolder.CURRENT.get());

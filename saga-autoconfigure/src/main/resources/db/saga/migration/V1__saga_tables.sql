@@ -13,6 +13,11 @@ create table ${flyway:defaultSchema}.saga_instance (
     error        text,
     -- raised on every claim; a node may record only while the number it claimed is current
     fencing      bigint      not null default 0,
+    -- set by cancel() or a passed deadline: the saga stops at its next step and compensates
+    cancel_reason text,
+    deadline_at  timestamptz,
+    -- how often the saga continued as new (continueAsNew) with an empty history
+    run          int         not null default 1,
     created_at   timestamptz not null default now(),
     updated_at   timestamptz not null default now(),
     finished_at  timestamptz
@@ -21,6 +26,8 @@ create table ${flyway:defaultSchema}.saga_instance (
 create unique index saga_instance_business_key_uq
     on ${flyway:defaultSchema}.saga_instance (name, business_key) where business_key is not null;
 create index saga_instance_status_idx on ${flyway:defaultSchema}.saga_instance (status, name);
+create index saga_instance_deadline_idx on ${flyway:defaultSchema}.saga_instance (deadline_at)
+    where deadline_at is not null and cancel_reason is null;
 create index saga_instance_finished_idx on ${flyway:defaultSchema}.saga_instance (finished_at)
     where finished_at is not null;
 
@@ -65,6 +72,8 @@ create table ${flyway:defaultSchema}.saga_outbox (
     due_at     timestamptz not null,
     claimed_by text,
     claims     int         not null default 0,
+    -- raised by every signal or cancel; a run that saw fewer must not sleep past them
+    wakeups    int         not null default 0,
     recoveries int         not null default 0,
     created_at timestamptz not null default now()
 );

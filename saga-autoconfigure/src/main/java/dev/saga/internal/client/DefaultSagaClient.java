@@ -2,6 +2,7 @@ package dev.saga.internal.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,36 +17,46 @@ import dev.saga.SagaFailedException;
 import dev.saga.SagaStatus;
 import dev.saga.SagaTimeoutException;
 import dev.saga.SagaView;
+import dev.saga.SignalResult;
 import dev.saga.StartOptions;
 import dev.saga.UnknownSagaException;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
+import dev.saga.internal.time.SagaClock;
 
 /**
- * Starts sagas as a transactional outbox: the instance row and its outbox row are written in the
+ * Starts, signals and cancels sagas as a transactional outbox: the rows are written in the
  * caller's transaction (or a new one), and this node's dispatcher is woken after the commit.
  */
 public final class DefaultSagaClient implements SagaClient {
 
     private final SagaRegistry registry;
     private final LedgerStore ledger;
+    private final SignalStore signals;
     private final OutboxStore outbox;
     private final PayloadCodec codec;
     private final TransactionTemplate transaction;
     private final WorkListener workListener;
+    private final SagaClock clock;
+    private final Map<String, Duration> defaultDeadlines;
 
-    public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
-            PlatformTransactionManager transactionManager, WorkListener workListener) {
+    public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec, PlatformTransactionManager transactionManager, WorkListener workListener,
+            SagaClock clock, Map<String, Duration> defaultDeadlines) {
         this.registry = registry;
         this.ledger = ledger;
+        this.signals = signals;
         this.outbox = outbox;
         this.codec = codec;
         this.transaction = new TransactionTemplate(transactionManager);
         this.workListener = workListener;
+        this.clock = clock;
+        this.defaultDeadlines = Map.copyOf(defaultDeadlines);
     }
 
     @Override
@@ -65,21 +76,69 @@ public final class DefaultSagaClient implements SagaClient {
     private UUID start(SagaDefinition saga, Object input, StartOptions options) {
         var effective = options == null ? StartOptions.defaults() : options;
         var inputJson = codec.write(checkedInput(saga, input), "input of saga " + saga.name());
+        var within = effective.deadline() != null ? effective.deadline() : defaultDeadlines.get(saga.name());
         return transaction.execute(status -> {
             var id = UUID.randomUUID();
-            if (!ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson)) {
+            var now = clock.now();
+            var deadline = within == null ? null : now.plus(within);
+            if (!ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson, deadline)) {
                 return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
             }
-            outbox.add(id, effective.startDelay());
+            outbox.add(id, now.plus(effective.startDelay()));
             if (effective.startDelay().isZero()) {
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        workListener.workAdded();
-                    }
-                });
+                wakeAfterCommit();
             }
             return id;
+        });
+    }
+
+    @Override
+    public SignalResult signal(UUID sagaId, String signalName, Object payload) {
+        if (signalName == null || signalName.isBlank()) {
+            throw new IllegalArgumentException("signalName must not be blank");
+        }
+        var payloadJson = codec.write(payload, "payload of signal '" + signalName + "'");
+        return transaction.execute(status -> {
+            var instance = ledger.findInstance(sagaId)
+                    .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            if (instance.status().isTerminal()) {
+                return SignalResult.SAGA_FINISHED;
+            }
+            signals.add(sagaId, signalName, payloadJson, clock.now());
+            outbox.wake(sagaId, clock.now());
+            wakeAfterCommit();
+            return SignalResult.DELIVERED;
+        });
+    }
+
+    @Override
+    public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
+        var id = ledger.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
+                "No saga '" + sagaName + "' with business key '" + businessKey + "'"));
+        return signal(id, signalName, payload);
+    }
+
+    @Override
+    public void cancel(UUID sagaId, String reason) {
+        var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
+        transaction.executeWithoutResult(status -> {
+            var sagaStatus = ledger.requestCancel(sagaId, why)
+                    .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            if (sagaStatus.isTerminal()) {
+                throw new IllegalStateException("Saga " + sagaId + " has finished (" + sagaStatus
+                        + "); there is nothing to cancel");
+            }
+            outbox.wake(sagaId, clock.now());
+            wakeAfterCommit();
+        });
+    }
+
+    private void wakeAfterCommit() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                workListener.workAdded();
+            }
         });
     }
 

@@ -44,6 +44,17 @@ public final class PayloadCodec {
         }
     }
 
+    /** One field of a JSON object, read as the given type; null when absent or null. */
+    public Object readField(String json, String field, Type type, String what) {
+        try {
+            JsonNode node = mapper.readTree(json).get(field);
+            return node == null || node.isNull() ? null : mapper.treeToValue(node, mapper.constructType(type));
+        } catch (JacksonException e) {
+            throw new PayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     /** A JSON array of the arguments. */
     public String writeArguments(Object[] arguments, String what) {
         return write(arguments == null ? new Object[0] : arguments, what);

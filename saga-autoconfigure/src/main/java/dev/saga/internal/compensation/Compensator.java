@@ -29,6 +29,7 @@ import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
 
 /**
@@ -47,9 +48,12 @@ public final class Compensator {
     private final DurableRetry retry;
     private final PlatformTransactionManager transactionManager;
     private final Function<String, Object> beans;
+    private final SagaClock clock;
 
     public Compensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
-            PlatformTransactionManager transactionManager, Duration maxInlineWait, Function<String, Object> beans) {
+            PlatformTransactionManager transactionManager, Duration maxInlineWait, Function<String, Object> beans,
+            SagaClock clock) {
+        this.clock = clock;
         this.registry = registry;
         this.ledger = ledger;
         this.codec = codec;
@@ -87,7 +91,7 @@ public final class Compensator {
             var row = compensations.get(step.seq());
             if (row == null) {
                 row = StepRecord.started(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(), step.seq(),
-                        null, Instant.now());
+                        null, clock.now());
             }
             var outcome = compensateOne(fence, sagaName, definition, step, row);
             if (outcome != null) {
@@ -120,22 +124,22 @@ public final class Compensator {
                 return new CompensationOutcome.Failed(failedMessage(row));
             }
             case RETRYING -> {
-                if (row.nextAttemptAt() != null && row.nextAttemptAt().isAfter(Instant.now())) {
-                    return new CompensationOutcome.RetryLater(Duration.between(Instant.now(), row.nextAttemptAt()));
+                if (row.nextAttemptAt() != null && row.nextAttemptAt().isAfter(clock.now())) {
+                    return new CompensationOutcome.RetryLater(Duration.between(clock.now(), row.nextAttemptAt()));
                 }
             }
         }
         Object[] arguments = arguments(definition, step);
         var state = new Object() {
             StepRecord current = row;
-            Instant startedAt = Instant.now();
+            Instant startedAt = clock.now();
         };
         var outcome = retry.run(policies.forStep(sagaName, definition), row.attemptCount(), number -> {
-            state.startedAt = Instant.now();
+            state.startedAt = clock.now();
             state.current = invoke(fence, definition, state.current, state.startedAt, arguments);
             return state.current;
         }, (number, error, retryIn) -> {
-            var now = Instant.now();
+            var now = clock.now();
             state.current = state.current.failed(ErrorText.of(error), state.startedAt, now,
                     retryIn == null ? null : now.plus(retryIn), false);
             log.warn("Saga {} compensation of {} attempt {} failed{}: {}", fence.sagaId(), definition.name(), number,
@@ -168,7 +172,7 @@ public final class Compensator {
             } finally {
                 SagaContextHolder.restore(previous);
             }
-            var done = row.succeeded(null, startedAt, Instant.now());
+            var done = row.succeeded(null, startedAt, clock.now());
             ledger.record(fence, done);
             return done;
         };

@@ -1,6 +1,8 @@
 package dev.saga.internal.compensation;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.saga.spi.SagaContext;
@@ -42,7 +44,31 @@ public record StepScopeContext(UUID sagaId, int seq, Integer compensatedSeq) imp
 
     @Override
     public void compensate() {
-        throw new IllegalStateException("Sagas.compensate() belongs in a saga's entry method, not in a step or"
+        throw onlyInEntryMethod("compensate()");
+    }
+
+    @Override
+    public Optional<Object> awaitSignal(String signalName, Class<?> payloadType, Duration timeout) {
+        throw onlyInEntryMethod("awaitSignal(...)");
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        throw onlyInEntryMethod("sleep(...)");
+    }
+
+    @Override
+    public boolean patched(String changeId) {
+        throw onlyInEntryMethod("patched(...)");
+    }
+
+    @Override
+    public void continueAsNew(Object input) {
+        throw onlyInEntryMethod("continueAsNew(...)");
+    }
+
+    private static IllegalStateException onlyInEntryMethod(String call) {
+        return new IllegalStateException("Sagas." + call + " belongs in a saga's entry method, not in a step or"
                 + " compensation");
     }
 }

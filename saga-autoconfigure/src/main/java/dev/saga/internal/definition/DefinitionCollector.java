@@ -71,12 +71,13 @@ public final class DefinitionCollector {
     public synchronized List<String> problems() {
         var all = new ArrayList<>(problems);
         sagas.stream()
-                .collect(Collectors.groupingBy(SagaDefinition::name, LinkedHashMap::new, Collectors.toList()))
-                .forEach((name, defs) -> {
+                .collect(Collectors.groupingBy(d -> d.name() + " version " + d.version(), LinkedHashMap::new,
+                        Collectors.toList()))
+                .forEach((nameAndVersion, defs) -> {
                     if (defs.size() > 1) {
-                        all.add("Saga name '" + name + "' is declared " + defs.size() + " times: "
+                        all.add("Saga '" + nameAndVersion + "' is declared " + defs.size() + " times: "
                                 + defs.stream().map(d -> d.beanClass().getName()).collect(Collectors.joining(", "))
-                                + "; saga names must be unique");
+                                + "; a saga name is unique, unless each declaration has its own @Saga(version = ...)");
                     }
                 });
         return all;

@@ -17,6 +17,7 @@ import org.springframework.aop.support.AopUtils;
 public final class SagaRegistry {
 
     private volatile Map<String, SagaDefinition> sagasByName = Map.of();
+    private volatile Map<String, Map<Integer, SagaDefinition>> sagasByVersion = Map.of();
     private volatile Map<Class<?>, SagaDefinition> sagasByClass = Map.of();
     private volatile Map<String, StepDefinition> stepsByName = Map.of();
     private volatile Map<Method, StepDefinition> stepsByMethod = Map.of();
@@ -24,7 +25,11 @@ public final class SagaRegistry {
 
     /** Takes the validated definitions (names are unique). */
     public void load(Collection<SagaDefinition> sagas, Collection<StepDefinition> steps) {
-        this.sagasByName = sagas.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name, Function.identity()));
+        this.sagasByVersion = sagas.stream().collect(Collectors.groupingBy(SagaDefinition::name,
+                Collectors.toUnmodifiableMap(SagaDefinition::version, Function.identity())));
+        // new starts take the newest version of each name
+        this.sagasByName = sagas.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::name,
+                Function.identity(), (a, b) -> a.version() >= b.version() ? a : b));
         this.sagasByClass = sagas.stream().collect(Collectors.toUnmodifiableMap(SagaDefinition::beanClass, Function.identity()));
         this.stepsByName = steps.stream().collect(Collectors.toUnmodifiableMap(StepDefinition::name, Function.identity()));
         this.stepsByMethod = steps.stream().collect(Collectors.toUnmodifiableMap(StepDefinition::method, Function.identity()));
@@ -35,6 +40,16 @@ public final class SagaRegistry {
         return Optional.ofNullable(sagasByName.get(name));
     }
 
+    /** The saga of that name and version; a saga always resumes on the version it started with. */
+    public Optional<SagaDefinition> saga(String name, int version) {
+        return Optional.ofNullable(sagasByVersion.getOrDefault(name, Map.of()).get(version));
+    }
+
+    /** The deployed versions of the saga, in order. */
+    public java.util.List<Integer> versions(String name) {
+        return sagasByVersion.getOrDefault(name, Map.of()).keySet().stream().sorted().toList();
+    }
+
     public Optional<SagaDefinition> saga(Class<?> sagaClass) {
         return Optional.ofNullable(sagasByClass.get(sagaClass));
     }
@@ -43,6 +58,7 @@ public final class SagaRegistry {
         return stepsByName.values();
     }
 
+    /** The newest version of every saga. */
     public Collection<SagaDefinition> sagas() {
         return sagasByName.values();
     }

@@ -16,6 +16,7 @@ import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
+import dev.saga.internal.time.SagaClock;
 
 /**
  * Claims due work and runs it on a bounded pool of workers (Spring's task scheduler and executor).
@@ -36,7 +37,10 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     private volatile ThreadPoolTaskExecutor workers;
     private volatile boolean active;
 
-    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings) {
+    private final SagaClock clock;
+
+    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock) {
+        this.clock = clock;
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
@@ -140,12 +144,22 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
         if (!active) {
             return;
         }
+        try {
+            int expired = outbox.expireDeadlines(clock.now());
+            if (expired > 0) {
+                log.info("Cancelled {} sagas whose deadline passed", expired);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Saga dispatcher on node {} could not check deadlines: {}", settings.nodeId(), e.getMessage());
+        }
         int free = settings.workerThreads() - running.size();
         if (free <= 0) {
             return;
         }
         try {
-            for (Claim claim : outbox.claim(settings.nodeId(), free, settings.lease(), Set.copyOf(running))) {
+            var now = clock.now();
+            for (Claim claim : outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()),
+                    Set.copyOf(running))) {
                 running.add(claim.sagaId());
                 workers.execute(() -> runClaimed(claim));
             }
@@ -170,7 +184,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
             return;
         }
         try {
-            outbox.renew(settings.nodeId(), Set.copyOf(running), settings.lease());
+            outbox.renew(settings.nodeId(), Set.copyOf(running), clock.now().plus(settings.lease()));
         } catch (RuntimeException e) {
             log.warn("Saga dispatcher on node {} could not renew leases: {}", settings.nodeId(), e.getMessage());
         }

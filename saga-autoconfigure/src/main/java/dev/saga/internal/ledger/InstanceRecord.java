@@ -17,12 +17,16 @@ public record InstanceRecord(
         String output,
         String error,
         long fencing,
+        String cancelReason,
+        Instant deadline,
+        int run,
+        int historySize,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt) {
 
     public SagaView toView() {
-        return new SagaView(id, name, version, businessKey, status, input, output, error, createdAt, updatedAt,
-                finishedAt);
+        return new SagaView(id, name, version, businessKey, status, input, output, error, run, historySize, deadline,
+                createdAt, updatedAt, finishedAt);
     }
 }

@@ -2,6 +2,7 @@ package dev.saga.internal.ledger;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,22 +32,45 @@ public final class LedgerStore {
         this.stepTable = schema + ".saga_step";
         // one round trip: the fencing check locks the instance row, the upsert happens only if it passed
         this.fencedStepUpsert = "with fence as (update " + instanceTable + " set updated_at = now()"
-                + " where id = ? and fencing = ? returning id)"
+                + " where id = ? and fencing = ? returning id, cancel_reason)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
                 + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)"
                 + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ? from fence"
                 + " on conflict (saga_id, seq) do update set status = excluded.status, result = excluded.result,"
                 + " error = excluded.error, attempts = excluded.attempts, attempt_log = excluded.attempt_log,"
                 + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at,"
-                + " no_effect = excluded.no_effect";
+                + " no_effect = excluded.no_effect returning (select coalesce(cancel_reason, '') from fence)";
     }
 
     /** Inserts a new instance unless one of that name already has the business key. */
-    public boolean insertInstance(UUID id, String name, int version, String businessKey, String inputJson) {
-        return jdbc.update("insert into " + instanceTable + " (id, name, version, business_key, status, input)"
-                + " values (?, ?, ?, ?, ?, ?::jsonb)"
+    public boolean insertInstance(UUID id, String name, int version, String businessKey, String inputJson,
+            Instant deadline) {
+        return jdbc.update("insert into " + instanceTable + " (id, name, version, business_key, status, input,"
+                + " deadline_at) values (?, ?, ?, ?, ?, ?::jsonb, ?)"
                 + " on conflict (name, business_key) where business_key is not null do nothing",
-                id, name, version, businessKey, SagaStatus.RUNNING.name(), inputJson) == 1;
+                id, name, version, businessKey, SagaStatus.RUNNING.name(), inputJson,
+                SqlSupport.timestamp(deadline)) == 1;
+    }
+
+    /**
+     * Asks a running saga to stop and compensate; a second request keeps the first reason, and a
+     * saga that compensates already is left as it is.
+     *
+     * @return the saga's status, or empty if there is no such saga
+     */
+    public Optional<SagaStatus> requestCancel(UUID id, String reason) {
+        return jdbc.query("update " + instanceTable + " set cancel_reason = coalesce(cancel_reason, ?),"
+                + " updated_at = now() where id = ? and status = 'RUNNING'"
+                + " returning status", (rs, n) -> SagaStatus.valueOf(rs.getString(1)), reason, id).stream().findFirst()
+                .or(() -> findInstance(id).map(InstanceRecord::status));
+    }
+
+    /** Starts the saga's history afresh with a new input (continue-as-new), if the fence holds. */
+    public void continueAsNew(Fence fence, String inputJson) {
+        int updated = jdbc.update("update " + instanceTable + " set input = ?::jsonb, run = run + 1,"
+                + " updated_at = now() where id = ? and fencing = ?", inputJson, fence.sagaId(), fence.fencing());
+        requireFence(fence, updated);
+        jdbc.update("delete from " + stepTable + " where saga_id = ?", fence.sagaId());
     }
 
     public Optional<UUID> findIdByBusinessKey(String name, String businessKey) {
@@ -55,8 +79,8 @@ public final class LedgerStore {
     }
 
     public Optional<InstanceRecord> findInstance(UUID id) {
-        return jdbc.query("select * from " + instanceTable + " where id = ?", LedgerStore::instance, id)
-                .stream().findFirst();
+        return jdbc.query("select i.*, (select count(*) from " + stepTable + " s where s.saga_id = i.id) as history"
+                + " from " + instanceTable + " i where i.id = ?", LedgerStore::instance, id).stream().findFirst();
     }
 
     /** The saga's ledger in sequence order, in one query. */
@@ -64,13 +88,19 @@ public final class LedgerStore {
         return jdbc.query("select * from " + stepTable + " where saga_id = ? order by seq", this::step, sagaId);
     }
 
-    /** Inserts or updates the ledger row, if the fence still holds. */
-    public void record(Fence fence, StepRecord row) {
-        int updated = jdbc.update(fencedStepUpsert, fence.sagaId(), fence.fencing(), row.seq(), row.kind().name(),
-                row.name(), row.status().name(), row.compensates(), row.args(), row.result(), row.error(),
-                row.attemptCount(), codec.write(row.attempts(), "attempt log"), SqlSupport.timestamp(row.startedAt()),
-                SqlSupport.timestamp(row.finishedAt()), SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
-        requireFence(fence, updated);
+    /**
+     * Inserts or updates the ledger row, if the fence still holds.
+     *
+     * @return the reason the saga was asked to stop (cancelled), or empty
+     */
+    public Optional<String> record(Fence fence, StepRecord row) {
+        var cancelReason = jdbc.query(fencedStepUpsert, (rs, n) -> rs.getString(1), fence.sagaId(), fence.fencing(),
+                row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
+                row.result(), row.error(), row.attemptCount(), codec.write(row.attempts(), "attempt log"),
+                SqlSupport.timestamp(row.startedAt()), SqlSupport.timestamp(row.finishedAt()),
+                SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
+        requireFence(fence, cancelReason.size());
+        return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
     }
 
     /** Sets the status (and, when not null, the output and error) if the fence still holds. */
@@ -91,7 +121,8 @@ public final class LedgerStore {
     private static InstanceRecord instance(ResultSet rs, int row) throws SQLException {
         return new InstanceRecord(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
                 rs.getString("business_key"), SagaStatus.valueOf(rs.getString("status")), rs.getString("input"),
-                rs.getString("output"), rs.getString("error"), rs.getLong("fencing"),
+                rs.getString("output"), rs.getString("error"), rs.getLong("fencing"), rs.getString("cancel_reason"),
+                SqlSupport.instant(rs, "deadline_at"), rs.getInt("run"), rs.getInt("history"),
                 SqlSupport.instant(rs, "created_at"), SqlSupport.instant(rs, "updated_at"),
                 SqlSupport.instant(rs, "finished_at"));
     }

@@ -8,6 +8,12 @@ public enum StepKind {
     COMPENSATION,
     /** {@code Sagas.compensate()}: the result is how many ledger rows its compensations used. */
     COMPENSATE,
+    /** {@code Sagas.awaitSignal(...)}: RETRYING while it waits, due at its timeout. */
+    SIGNAL,
+    /** {@code Sagas.sleep(...)}: RETRYING while it sleeps, due when it wakes. */
+    SLEEP,
+    /** {@code Sagas.patched(changeId)} taking the new path; its name is the change id. */
+    PATCH,
     /** {@code Sagas.now()}. */
     NOW,
     /** {@code Sagas.randomUUID()}. */

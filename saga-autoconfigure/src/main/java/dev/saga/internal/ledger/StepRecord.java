@@ -51,6 +51,12 @@ public record StepRecord(
                 at, null, null, false);
     }
 
+    /** This row waiting (a signal wait or timer) until the given time. */
+    public StepRecord waitingUntil(Instant due) {
+        return new StepRecord(sagaId, seq, kind, name, StepStatus.RETRYING, compensates, args, result, error, attempts,
+                startedAt, finishedAt, due, noEffect);
+    }
+
     /** A completed row for a value recorded at once (a primitive). */
     public static StepRecord completed(UUID sagaId, int seq, StepKind kind, String name, String result, Instant at) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.COMPLETED, null, null, result, null,

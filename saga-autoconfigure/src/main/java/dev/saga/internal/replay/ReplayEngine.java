@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.saga.SagaHistoryLimitException;
 import dev.saga.StepTimeoutException;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.CompensationOutcome;
@@ -28,12 +30,14 @@ import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryPolicy;
+import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
 
 /**
@@ -52,12 +56,28 @@ public final class ReplayEngine implements AutoCloseable {
     private final Compensator compensator;
     private final PlatformTransactionManager transactionManager;
     private final Duration maxInlineWait;
+    private final SignalStore signals;
+    private final SagaClock clock;
+    private final HistoryLimits history;
     private final ExecutorService timedSteps =
             Executors.newCachedThreadPool(new CustomizableThreadFactory("saga-timed-step-"));
 
-    public ReplayEngine(LedgerStore ledger, PayloadCodec codec, RetryPolicies policies, Compensator compensator,
-            PlatformTransactionManager transactionManager, Duration maxInlineWait) {
+    /**
+     * How long one run's history may grow.
+     *
+     * @param warnEntries entries after which a warning is logged once per run
+     * @param maxEntries entries after which the next call fails the saga
+     */
+    public record HistoryLimits(int warnEntries, int maxEntries) {
+    }
+
+    public ReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
+            Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
+            SagaClock clock, HistoryLimits history) {
         this.ledger = ledger;
+        this.signals = signals;
+        this.clock = clock;
+        this.history = history;
         this.codec = codec;
         this.policies = policies;
         this.retry = new DurableRetry(maxInlineWait);
@@ -73,7 +93,7 @@ public final class ReplayEngine implements AutoCloseable {
     }
 
     Object callStep(SagaExecution execution, StepDefinition step, Object[] arguments, Proceed proceed) {
-        int seq = execution.takeSeq();
+        int seq = nextSeq(execution);
         StepRecord row = execution.recorded(seq);
         if (row != null) {
             requireSame(execution, row, StepKind.STEP, step.name());
@@ -86,10 +106,10 @@ public final class ReplayEngine implements AutoCloseable {
             }
         } else {
             row = StepRecord.started(execution.sagaId(), seq, StepKind.STEP, step.name(), null,
-                    codec.writeArguments(arguments, "arguments of " + step.name()), Instant.now());
+                    codec.writeArguments(arguments, "arguments of " + step.name()), clock.now());
         }
         var policy = policies.forStep(execution.saga().name(), step);
-        var attempt = new AttemptState(row);
+        var attempt = new AttemptState(row, clock.now());
         var outcome = retry.run(policy, row.attemptCount(),
                 number -> runAttempt(execution, step, policy, attempt, proceed),
                 (number, error, retryIn) -> recordFailure(execution, step, attempt, error, retryIn),
@@ -98,6 +118,7 @@ public final class ReplayEngine implements AutoCloseable {
             if (step.pivot()) {
                 execution.pivotCompleted(step.name());
             }
+            execution.stopIfCancelled();
             return succeeded.value();
         }
         if (outcome instanceof DurableRetry.Outcome.RetryLater<Object> later) {
@@ -115,14 +136,12 @@ public final class ReplayEngine implements AutoCloseable {
 
     /** {@code Sagas.compensate()}: undoes the steps so far, recorded, and lets the saga go on. */
     void compensateSoFar(SagaExecution execution) {
-        if (execution.inStep()) {
-            throw new IllegalStateException("Sagas.compensate() belongs in the saga's entry method, not in a step");
-        }
+        requireEntryMethod(execution, "compensate");
         if (execution.completedPivot() != null) {
             throw new IllegalStateException("Sagas.compensate() after pivot step '" + execution.completedPivot()
                     + "' completed: a saga cannot be undone past its point of no return");
         }
-        int seq = execution.takeSeq();
+        int seq = nextSeq(execution);
         StepRecord marker = execution.recorded(seq);
         if (marker != null) {
             requireSame(execution, marker, StepKind.COMPENSATE, "compensate");
@@ -132,9 +151,8 @@ public final class ReplayEngine implements AutoCloseable {
             }
         } else {
             marker = StepRecord.started(execution.sagaId(), seq, StepKind.COMPENSATE, "compensate", null, null,
-                    Instant.now());
-            var started = marker;
-            fenced(() -> ledger.record(execution.fence(), started));
+                    clock.now());
+            record(execution, marker);
         }
         var outcome = fenced(() -> compensator.compensate(execution.fence(), execution.saga().name(), seq));
         if (outcome instanceof CompensationOutcome.RetryLater later) {
@@ -144,14 +162,14 @@ public final class ReplayEngine implements AutoCloseable {
             throw new SagaControl.Fail(failed.error());
         }
         int nextSeq = ((CompensationOutcome.Compensated) outcome).nextSeq();
-        var done = marker.succeeded(codec.write(nextSeq - seq - 1, "compensate"), marker.startedAt(), Instant.now());
-        fenced(() -> ledger.record(execution.fence(), done));
+        var done = marker.succeeded(codec.write(nextSeq - seq - 1, "compensate"), marker.startedAt(), clock.now());
+        record(execution, done);
         execution.skipTo(nextSeq);
     }
 
     Instant now(SagaExecution execution) {
         if (execution.inStep()) {
-            return Instant.now(); // a step's result is recorded as a whole; its inner values need not be
+            return clock.now(); // a step's result is recorded as a whole; its inner values need not be
         }
         return (Instant) primitive(execution, StepKind.NOW, "now", Instant.class, Instant::now);
     }
@@ -164,23 +182,134 @@ public final class ReplayEngine implements AutoCloseable {
     }
 
     private Object primitive(SagaExecution execution, StepKind kind, String name, Class<?> type, Supplier<?> value) {
-        int seq = execution.takeSeq();
+        int seq = nextSeq(execution);
         StepRecord row = execution.recorded(seq);
         if (row != null) {
             requireSame(execution, row, kind, name);
             return codec.read(row.result(), type, name);
         }
         Object fresh = value.get();
-        var recorded = StepRecord.completed(execution.sagaId(), seq, kind, name, codec.write(fresh, name), Instant.now());
-        fenced(() -> ledger.record(execution.fence(), recorded));
-        execution.remember(recorded);
+        var recorded = StepRecord.completed(execution.sagaId(), seq, kind, name, codec.write(fresh, name), clock.now());
+        record(execution, recorded);
         return fresh;
+    }
+
+    /** {@code Sagas.awaitSignal}: a pending signal at once, else a wait row due at the timeout. */
+    Optional<Object> awaitSignal(SagaExecution execution, String name, Class<?> type, Duration timeout) {
+        requireEntryMethod(execution, "awaitSignal");
+        int seq = nextSeq(execution);
+        StepRecord row = execution.recorded(seq);
+        if (row != null) {
+            requireSame(execution, row, StepKind.SIGNAL, name);
+            if (row.status() == StepStatus.COMPLETED) {
+                return received(row, type, name);
+            }
+        } else {
+            row = StepRecord.started(execution.sagaId(), seq, StepKind.SIGNAL, name, null, null, clock.now())
+                    .waitingUntil(clock.now().plus(timeout));
+        }
+        var waiting = row;
+        var pending = signals.oldestPending(execution.sagaId(), name);
+        if (pending.isPresent()) {
+            var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(), clock.now());
+            new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+                if (!signals.consume(pending.get().id(), seq)) {
+                    throw new SagaControl.Abandon("signal " + pending.get().id() + " was consumed by another run");
+                }
+                record(execution, done);
+            });
+            return received(done, type, name);
+        }
+        if (!clock.now().isBefore(waiting.nextAttemptAt())) {
+            var timedOut = waiting.succeeded(SignalWaits.timedOut(), waiting.startedAt(), clock.now());
+            record(execution, timedOut);
+            return Optional.empty();
+        }
+        if (execution.recorded(seq) == null) {
+            record(execution, waiting);
+        }
+        throw new SagaControl.Suspend(Duration.between(clock.now(), waiting.nextAttemptAt()));
+    }
+
+    private Optional<Object> received(StepRecord row, Class<?> type, String name) {
+        return SignalWaits.payload(codec, row.result(), type, "signal '" + name + "'");
+    }
+
+    /** {@code Sagas.sleep}: a timer row due when the saga wakes. */
+    void sleep(SagaExecution execution, Duration duration) {
+        requireEntryMethod(execution, "sleep");
+        int seq = nextSeq(execution);
+        StepRecord row = execution.recorded(seq);
+        if (row != null) {
+            requireSame(execution, row, StepKind.SLEEP, "sleep");
+            if (row.status() == StepStatus.COMPLETED) {
+                return;
+            }
+        } else {
+            row = StepRecord.started(execution.sagaId(), seq, StepKind.SLEEP, "sleep", null, null, clock.now())
+                    .waitingUntil(clock.now().plus(duration));
+        }
+        var remaining = Duration.between(clock.now(), row.nextAttemptAt());
+        if (remaining.compareTo(maxInlineWait) > 0) {
+            if (execution.recorded(seq) == null) {
+                record(execution, row);
+            }
+            throw new SagaControl.Suspend(remaining);
+        }
+        pauseInline(remaining);
+        record(execution, row.succeeded(null, row.startedAt(), clock.now()));
+    }
+
+    /**
+     * {@code Sagas.patched}: true where the history has the change's marker or ends here (new
+     * code runs), false where the history recorded something else at this point (the saga passed
+     * it before the change was deployed); a false does not take a sequence number.
+     */
+    boolean patched(SagaExecution execution, String changeId) {
+        requireEntryMethod(execution, "patched");
+        StepRecord row = execution.recorded(execution.peekSeq());
+        if (row != null && !(row.kind() == StepKind.PATCH && row.name().equals(changeId))) {
+            return false;
+        }
+        int seq = nextSeq(execution);
+        if (row == null) {
+            record(execution, StepRecord.completed(execution.sagaId(), seq, StepKind.PATCH, changeId, null,
+                    clock.now()));
+        }
+        return true;
+    }
+
+    private int nextSeq(SagaExecution execution) {
+        execution.stopIfCancelled();
+        int seq = execution.takeSeq();
+        if (seq == history.warnEntries() && execution.recorded(seq) == null) {
+            log.warn("Saga '{}' ({}) has {} entries in its history; keep it small with Sagas.continueAsNew(...)"
+                    + " (saga.history.max-entries is {})", execution.saga().name(), execution.sagaId(), seq,
+                    history.maxEntries());
+        }
+        if (seq >= history.maxEntries()) {
+            throw new SagaHistoryLimitException("Saga '" + execution.saga().name() + "' (" + execution.sagaId()
+                    + ") reached saga.history.max-entries (" + history.maxEntries() + " entries in one run): call"
+                    + " Sagas.continueAsNew(...) to go on with an empty history");
+        }
+        return seq;
+    }
+
+    private static void requireEntryMethod(SagaExecution execution, String call) {
+        if (execution.inStep()) {
+            throw new IllegalStateException("Sagas." + call + "(...) belongs in the saga's entry method, not in a step");
+        }
+    }
+
+    private void record(SagaExecution execution, StepRecord row) {
+        fenced(() -> ledger.record(execution.fence(), row)).ifPresent(execution::cancelRequested);
+        execution.remember(row);
     }
 
     /** One attempt; with a timeout it runs on a thread of its own that is abandoned when time is up. */
     private Object runAttempt(SagaExecution execution, StepDefinition step, RetryPolicy policy, AttemptState attempt,
             Proceed proceed) throws Throwable {
-        attempt.begin();
+        attempt.begin(clock.now());
         if (!policy.hasTimeout()) {
             execution.enterStep(attempt.row.seq());
             try {
@@ -245,36 +374,38 @@ public final class ReplayEngine implements AutoCloseable {
 
     private void recordSuccess(SagaExecution execution, StepDefinition step, AttemptState attempt, Object result) {
         var row = attempt.row.succeeded(codec.write(result, "result of " + step.name()), attempt.startedAt,
-                Instant.now());
+                clock.now());
         if (!attempt.claimSuccess()) {
             throw new IllegalStateException("Step " + step.name() + " finished after its timeout; its effect is"
                     + " rolled back where it is transactional");
         }
-        fenced(() -> ledger.record(execution.fence(), row));
+        record(execution, row);
         attempt.row = row;
-        execution.remember(row);
     }
 
     private void recordFailure(SagaExecution execution, StepDefinition step, AttemptState attempt, Throwable error,
             Duration retryIn) {
-        var now = Instant.now();
+        var now = clock.now();
         var row = attempt.row.failed(ErrorText.of(error), attempt.startedAt, now,
                 retryIn == null ? null : now.plus(retryIn), RetryPolicy.matches(step.noEffectOn(), error));
         log.warn("Saga {} step {} attempt {} failed{}: {}", execution.sagaId(), row.name(), row.attemptCount(),
                 retryIn == null ? " for good" : ", retrying in " + retryIn, row.error());
-        fenced(() -> ledger.record(execution.fence(), row));
+        record(execution, row);
         attempt.row = row;
-        execution.remember(row);
     }
 
     private void waitUntil(Instant due) {
         if (due == null) {
             return;
         }
-        var remaining = Duration.between(Instant.now(), due);
+        var remaining = Duration.between(clock.now(), due);
         if (remaining.compareTo(maxInlineWait) > 0) {
             throw new SagaControl.Suspend(remaining);
         }
+        pauseInline(remaining);
+    }
+
+    private static void pauseInline(Duration remaining) {
         if (!remaining.isNegative() && !remaining.isZero()) {
             try {
                 Thread.sleep(remaining.toMillis());
@@ -345,15 +476,16 @@ public final class ReplayEngine implements AutoCloseable {
         private static final int SUCCEEDING = 1;
         private static final int ABANDONED = 2;
         StepRecord row;
-        Instant startedAt = Instant.now();
+        Instant startedAt;
         private final AtomicInteger owner = new AtomicInteger();
 
-        AttemptState(StepRecord row) {
+        AttemptState(StepRecord row, Instant now) {
             this.row = row;
+            this.startedAt = now;
         }
 
-        void begin() {
-            startedAt = Instant.now();
+        void begin(Instant now) {
+            startedAt = now;
             owner.set(RUNNING);
         }
 

@@ -41,6 +41,27 @@ public abstract sealed class SagaControl extends Error {
         }
     }
 
+    /** The saga was cancelled (by a client or its deadline): stop here and compensate. */
+    public static final class Cancel extends SagaControl {
+        public Cancel(String reason) {
+            super(reason);
+        }
+    }
+
+    /** The saga continues as new: end this run, drop its history, start again with this input. */
+    public static final class ContinueAsNew extends SagaControl {
+        private final transient Object input;
+
+        public ContinueAsNew(Object input) {
+            super("continue as new");
+            this.input = input;
+        }
+
+        public Object input() {
+            return input;
+        }
+    }
+
     /** This node lost its claim on the saga; stop without recording anything more. */
     public static final class Abandon extends SagaControl {
         public Abandon(String message) {

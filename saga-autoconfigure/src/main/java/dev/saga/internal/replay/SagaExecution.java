@@ -26,6 +26,7 @@ public final class SagaExecution implements SagaContext {
     private int nextSeq;
     private Integer activeSeq;
     private String completedPivot;
+    private volatile String cancelReason;
 
     SagaExecution(Fence fence, SagaDefinition saga, List<StepRecord> recorded, ReplayEngine engine) {
         this.fence = fence;
@@ -62,6 +63,22 @@ public final class SagaExecution implements SagaContext {
 
     int takeSeq() {
         return nextSeq++;
+    }
+
+    int peekSeq() {
+        return nextSeq;
+    }
+
+    /** Notes that the saga was asked to stop (seen when its last record was written). */
+    void cancelRequested(String reason) {
+        cancelReason = reason;
+    }
+
+    /** Stops the saga at this step boundary if it was cancelled. */
+    void stopIfCancelled() {
+        if (cancelReason != null) {
+            throw new SagaControl.Cancel(cancelReason);
+        }
     }
 
     void skipTo(int seq) {
@@ -130,5 +147,28 @@ public final class SagaExecution implements SagaContext {
     @Override
     public void compensate() {
         engine.compensateSoFar(this);
+    }
+
+    @Override
+    public Optional<Object> awaitSignal(String signalName, Class<?> payloadType, java.time.Duration timeout) {
+        return engine.awaitSignal(this, signalName, payloadType, timeout);
+    }
+
+    @Override
+    public void sleep(java.time.Duration duration) {
+        engine.sleep(this, duration);
+    }
+
+    @Override
+    public boolean patched(String changeId) {
+        return engine.patched(this, changeId);
+    }
+
+    @Override
+    public void continueAsNew(Object input) {
+        if (inStep()) {
+            throw new IllegalStateException("Sagas.continueAsNew(...) belongs in the saga's entry method, not in a step");
+        }
+        throw new SagaControl.ContinueAsNew(input);
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.saga.SagaStatus;
@@ -22,8 +23,10 @@ import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
 
 /**
@@ -36,34 +39,41 @@ public final class SagaRunner {
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
     private static final Duration RETRY_AFTER_UNEXPECTED_FAILURE = Duration.ofSeconds(1);
 
+    /** What the runner needs besides the stores. */
+    public record Settings(String nodeId, int maxRecoveryAttempts) {
+    }
+
     private final SagaRegistry registry;
     private final LedgerStore ledger;
+    private final SignalStore signals;
     private final OutboxStore outbox;
     private final PayloadCodec codec;
     private final ReplayEngine engine;
     private final Compensator compensator;
     private final TransactionTemplate transaction;
     private final Function<String, Object> beans;
-    private final String nodeId;
-    private final int maxRecoveryAttempts;
+    private final SagaClock clock;
+    private final Settings settings;
 
-    public SagaRunner(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, PayloadCodec codec,
-            ReplayEngine engine, Compensator compensator, PlatformTransactionManager transactionManager,
-            Function<String, Object> beans, String nodeId, int maxRecoveryAttempts) {
+    public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec, ReplayEngine engine, Compensator compensator,
+            PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
+            Settings settings) {
         this.registry = registry;
         this.ledger = ledger;
+        this.signals = signals;
         this.outbox = outbox;
         this.codec = codec;
         this.engine = engine;
         this.compensator = compensator;
         this.transaction = new TransactionTemplate(transactionManager);
         this.beans = beans;
-        this.nodeId = nodeId;
-        this.maxRecoveryAttempts = maxRecoveryAttempts;
+        this.clock = clock;
+        this.settings = settings;
     }
 
     public String nodeId() {
-        return nodeId;
+        return settings.nodeId();
     }
 
     /** Runs the claimed saga; never throws. */
@@ -76,29 +86,28 @@ public final class SagaRunner {
                 return; // deleted meanwhile; its outbox row went with it
             }
             if (instance.status().isTerminal()) {
-                transaction.executeWithoutResult(status -> outbox.remove(claim.sagaId(), nodeId));
+                transaction.executeWithoutResult(status -> outbox.remove(claim.sagaId(), nodeId()));
                 return;
             }
-            var saga = registry.saga(instance.name()).orElse(null);
+            var saga = registry.saga(instance.name(), instance.version()).orElse(null);
             if (saga == null) {
-                finish(fence, SagaStatus.PARKED, null, "No saga named '" + instance.name() + "' is deployed on node "
-                        + nodeId + "; deploy it (or retry the saga from a node that has it)");
+                park(fence, notDeployed(instance));
                 return;
             }
             MDC.put("saga", saga.name());
-            if (claim.recoveries() > maxRecoveryAttempts) {
-                var reason = "Parked as a poison saga: its node stopped renewing the lease without recording an"
+            if (claim.recoveries() > settings.maxRecoveryAttempts()) {
+                park(fence, "Parked as a poison saga: its node stopped renewing the lease without recording an"
                         + " outcome " + claim.recoveries() + " times (saga.max-recovery-attempts is "
-                        + maxRecoveryAttempts + "); a run may be crashing its node. Find the cause in the logs of"
-                        + " the nodes that ran it, then retry it";
-                log.error("Saga {} parked: {}", claim.sagaId(), reason);
-                finish(fence, SagaStatus.PARKED, null, reason);
+                        + settings.maxRecoveryAttempts() + "); a run may be crashing its node. Find the cause in the"
+                        + " logs of the nodes that ran it, then retry it");
                 return;
             }
-            if (instance.status() == SagaStatus.RUNNING) {
-                runForward(fence, saga, instance);
-            } else if (instance.status() == SagaStatus.COMPENSATING) {
-                compensate(fence, saga.name(), instance.error());
+            if (instance.status() == SagaStatus.COMPENSATING) {
+                compensate(claim, fence, saga, instance.error(), instance.cancelReason() != null);
+            } else if (instance.cancelReason() != null) {
+                startCompensating(claim, fence, saga, cancelled(instance.cancelReason()), true);
+            } else {
+                runForward(claim, fence, saga, instance);
             }
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
@@ -112,7 +121,7 @@ public final class SagaRunner {
         }
     }
 
-    private void runForward(Fence fence, SagaDefinition saga, InstanceRecord instance) {
+    private void runForward(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
         var execution = new SagaExecution(fence, saga, ledger.steps(fence.sagaId()), engine);
         String outputJson;
         var previous = SagaContextHolder.bind(execution);
@@ -120,19 +129,20 @@ public final class SagaRunner {
             // an output that cannot be stored fails the saga like any other error
             outputJson = codec.write(invokeEntry(saga, instance), "output of saga " + saga.name());
         } catch (SagaControl.Suspend suspend) {
-            transaction.executeWithoutResult(status -> {
-                if (!outbox.release(fence.sagaId(), nodeId, suspend.resumeAfter())) {
-                    throw new FencedOffException(fence.sagaId(), fence.fencing());
-                }
-            });
+            release(claim, suspend.resumeAfter());
+            return;
+        } catch (SagaControl.ContinueAsNew next) {
+            continueAsNew(claim, fence, saga, next.input());
             return;
         } catch (SagaControl.NonDeterminism nonDeterminism) {
-            log.error("Saga {} parked: {}", fence.sagaId(), nonDeterminism.getMessage());
-            finish(fence, SagaStatus.PARKED, null, nonDeterminism.getMessage());
+            park(fence, nonDeterminism.getMessage());
             return;
         } catch (SagaControl.Fail fail) {
             log.error("Saga {} FAILED: {}", fence.sagaId(), fail.getMessage());
             finish(fence, SagaStatus.FAILED, null, fail.getMessage());
+            return;
+        } catch (SagaControl.Cancel cancel) {
+            startCompensating(claim, fence, saga, cancelled(cancel.getMessage()), true);
             return;
         } catch (SagaControl.Abandon abandon) {
             throw abandon;
@@ -141,16 +151,12 @@ public final class SagaRunner {
         } catch (Throwable failure) {
             var error = ErrorText.of(failure);
             if (execution.completedPivot() != null) {
-                var reason = "Failed after pivot step '" + execution.completedPivot() + "' completed, so it is not"
-                        + " compensated; fix the cause and retry it: " + error;
-                log.error("Saga {} parked: {}", fence.sagaId(), reason);
-                finish(fence, SagaStatus.PARKED, null, reason);
+                park(fence, "Failed after pivot step '" + execution.completedPivot() + "' completed, so it is not"
+                        + " compensated; fix the cause and retry it: " + error);
                 return;
             }
             log.info("Saga {} failed, compensating: {}", fence.sagaId(), error);
-            transaction.executeWithoutResult(status ->
-                    ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error));
-            compensate(fence, saga.name(), error);
+            startCompensating(claim, fence, saga, error, false);
             return;
         } finally {
             SagaContextHolder.restore(previous);
@@ -159,22 +165,40 @@ public final class SagaRunner {
         log.debug("Saga {} completed", fence.sagaId());
     }
 
-    private void compensate(Fence fence, String sagaName, String sagaError) {
-        var outcome = compensator.compensate(fence, sagaName, Integer.MAX_VALUE);
+    private void startCompensating(Claim claim, Fence fence, SagaDefinition saga, String error, boolean cancelled) {
+        transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error));
+        compensate(claim, fence, saga, error, cancelled);
+    }
+
+    private void compensate(Claim claim, Fence fence, SagaDefinition saga, String sagaError, boolean cancelled) {
+        var outcome = compensator.compensate(fence, saga.name(), Integer.MAX_VALUE);
         if (outcome instanceof CompensationOutcome.Compensated) {
-            finish(fence, SagaStatus.COMPENSATED, null, null);
-            log.info("Saga {} compensated", fence.sagaId());
+            finish(fence, cancelled ? SagaStatus.CANCELLED : SagaStatus.COMPENSATED, null, null);
+            log.info("Saga {} {}", fence.sagaId(), cancelled ? "cancelled and compensated" : "compensated");
         } else if (outcome instanceof CompensationOutcome.RetryLater later) {
-            transaction.executeWithoutResult(status -> {
-                if (!outbox.release(fence.sagaId(), nodeId, later.delay())) {
-                    throw new FencedOffException(fence.sagaId(), fence.fencing());
-                }
-            });
+            release(claim, later.delay());
         } else if (outcome instanceof CompensationOutcome.Failed failed) {
             log.error("Saga {} FAILED: {}", fence.sagaId(), failed.error());
             finish(fence, SagaStatus.FAILED, null, failed.error()
                     + (sagaError == null ? "" : " (the saga had failed with: " + sagaError + ")"));
         }
+    }
+
+    private void continueAsNew(Claim claim, Fence fence, SagaDefinition saga, Object input) {
+        if (saga.takesInput() && input != null
+                && !ClassUtils.resolvePrimitiveIfNecessary(saga.entryMethod().getParameterTypes()[0]).isInstance(input)) {
+            startCompensating(claim, fence, saga, "java.lang.IllegalArgumentException: Sagas.continueAsNew(...) was"
+                    + " given a " + input.getClass().getName() + " but saga '" + saga.name() + "' takes a "
+                    + saga.entryMethod().getParameterTypes()[0].getName(), false);
+            return;
+        }
+        var inputJson = codec.write(saga.takesInput() ? input : null, "input of saga " + saga.name());
+        transaction.executeWithoutResult(status -> {
+            ledger.continueAsNew(fence, inputJson);
+            signals.forgetConsumed(fence.sagaId());
+            requireClaim(fence, outbox.release(claim, nodeId(), clock.now(), clock.now()));
+        });
+        log.debug("Saga {} continues as new", fence.sagaId());
     }
 
     private Object invokeEntry(SagaDefinition saga, InstanceRecord instance) throws Throwable {
@@ -191,19 +215,46 @@ public final class SagaRunner {
         }
     }
 
+    private void release(Claim claim, Duration resumeAfter) {
+        var now = clock.now();
+        transaction.executeWithoutResult(status -> requireClaim(new Fence(claim.sagaId(), claim.fencing()),
+                outbox.release(claim, nodeId(), now.plus(resumeAfter), now)));
+    }
+
+    private void park(Fence fence, String reason) {
+        log.error("Saga {} parked: {}", fence.sagaId(), reason);
+        finish(fence, SagaStatus.PARKED, null, reason);
+    }
+
     /** Records the terminal status and removes the saga's work, in one transaction. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
         transaction.executeWithoutResult(tx -> {
-            if (!outbox.remove(fence.sagaId(), nodeId)) {
-                throw new FencedOffException(fence.sagaId(), fence.fencing());
-            }
+            requireClaim(fence, outbox.remove(fence.sagaId(), nodeId()));
             ledger.updateStatus(fence, status, outputJson, error);
         });
     }
 
+    private String notDeployed(InstanceRecord instance) {
+        var deployed = registry.versions(instance.name());
+        return "Saga '" + instance.name() + "' version " + instance.version() + " is not deployed on node " + nodeId()
+                + (deployed.isEmpty() ? " (no version of it is)" : " (deployed versions: " + deployed + ")")
+                + "; deploy version " + instance.version() + " again beside the newer one until its sagas have"
+                + " finished, then retry this saga";
+    }
+
+    private static String cancelled(String reason) {
+        return "Cancelled: " + reason;
+    }
+
+    private static void requireClaim(Fence fence, boolean held) {
+        if (!held) {
+            throw new FencedOffException(fence.sagaId(), fence.fencing());
+        }
+    }
+
     private void releaseQuietly(Claim claim) {
         try {
-            outbox.release(claim.sagaId(), nodeId, RETRY_AFTER_UNEXPECTED_FAILURE);
+            outbox.release(claim, nodeId(), clock.now().plus(RETRY_AFTER_UNEXPECTED_FAILURE), clock.now());
         } catch (RuntimeException e) {
             log.warn("Saga {}: could not release the claim ({}); it is tried again when the lease runs out",
                     claim.sagaId(), e.getMessage());

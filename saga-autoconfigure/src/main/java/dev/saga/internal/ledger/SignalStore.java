@@ -1,0 +1,50 @@
+package dev.saga.internal.ledger;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Signals sent to sagas ({@code saga_signal}). A signal is kept until a wait of its name consumes
+ * it, oldest first, so a signal that arrives before the saga waits is not lost, and one signal is
+ * consumed by one wait only.
+ */
+public final class SignalStore {
+
+    /** A signal not yet consumed: its row id and payload as JSON. */
+    public record PendingSignal(long id, String payload) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final String signalTable;
+
+    public SignalStore(JdbcTemplate jdbc, String schema) {
+        this.jdbc = jdbc;
+        this.signalTable = SqlSupport.schema(schema) + ".saga_signal";
+    }
+
+    public void add(UUID sagaId, String name, String payloadJson, Instant receivedAt) {
+        jdbc.update("insert into " + signalTable + " (saga_id, name, payload, received_at) values (?, ?, ?::jsonb, ?)",
+                sagaId, name, payloadJson, SqlSupport.timestamp(receivedAt));
+    }
+
+    /** The oldest signal of that name no wait has consumed yet. */
+    public Optional<PendingSignal> oldestPending(UUID sagaId, String name) {
+        return jdbc.query("select id, payload from " + signalTable + " where saga_id = ? and name = ?"
+                + " and consumed_seq is null order by id limit 1",
+                (rs, n) -> new PendingSignal(rs.getLong(1), rs.getString(2)), sagaId, name).stream().findFirst();
+    }
+
+    /** Marks the signal consumed by the wait at {@code seq}; false if another wait got it first. */
+    public boolean consume(long signalId, int seq) {
+        return jdbc.update("update " + signalTable + " set consumed_seq = ? where id = ? and consumed_seq is null",
+                seq, signalId) == 1;
+    }
+
+    /** Forgets consumed signals: their waits belong to a history that continue-as-new ended. */
+    public void forgetConsumed(UUID sagaId) {
+        jdbc.update("delete from " + signalTable + " where saga_id = ? and consumed_seq is not null", sagaId);
+    }
+}
