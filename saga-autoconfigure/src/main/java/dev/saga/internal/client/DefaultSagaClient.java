@@ -122,13 +122,13 @@ public final class DefaultSagaClient implements SagaClient {
     public void cancel(UUID sagaId, String reason) {
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         transaction.executeWithoutResult(status -> {
+            outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which claims lock rows
             var sagaStatus = ledger.requestCancel(sagaId, why)
                     .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
             if (sagaStatus.isTerminal()) {
                 throw new IllegalStateException("Saga " + sagaId + " has finished (" + sagaStatus
                         + "); there is nothing to cancel");
             }
-            outbox.wake(sagaId, clock.now());
             wakeAfterCommit();
         });
     }

@@ -101,12 +101,14 @@ public final class OutboxStore {
      * they are compensated. Returns how many.
      */
     public int expireDeadlines(Instant now) {
-        return jdbc.update("with expired as (update " + instanceTable + " set cancel_reason = 'deadline of '"
-                + " || to_char(deadline_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ' passed',"
-                + " fencing = fencing + 1, updated_at = now()"
-                + " where deadline_at <= ? and status = 'RUNNING' and cancel_reason is null returning id)"
-                + " update " + outboxTable + " o set claimed_by = null, due_at = ?, wakeups = o.wakeups + 1"
-                + " from expired where o.saga_id = expired.id",
+        // outbox rows first, then instances: the order in which claims lock them, so the two cannot deadlock
+        return jdbc.update("with expired as (select id from " + instanceTable + " where deadline_at <= ?"
+                + " and status = 'RUNNING' and cancel_reason is null),"
+                + " woken as (update " + outboxTable + " o set claimed_by = null, due_at = ?, wakeups = o.wakeups + 1"
+                + " from expired where o.saga_id = expired.id returning o.saga_id)"
+                + " update " + instanceTable + " i set cancel_reason = 'deadline of '"
+                + " || to_char(i.deadline_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ' passed',"
+                + " fencing = i.fencing + 1, updated_at = now() from woken where i.id = woken.saga_id",
                 SqlSupport.timestamp(now), SqlSupport.timestamp(now));
     }
 }
