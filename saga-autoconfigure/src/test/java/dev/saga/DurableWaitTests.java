@@ -121,6 +121,17 @@ class DurableWaitTests {
     }
 
     @Test
+    void completesAsynchronouslyWhenTheWebhookSignalsTheCallbackKeyAStepHandedOut() throws Exception {
+        var id = client.start("paid-by-callback", "callback-1");
+
+        var callbackKey = node.getBean(WaitingSteps.class).gatewayCallbacks().poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        client.signal(UUID.fromString(callbackKey), "payment-result", "paid"); // what the webhook controller does
+
+        assertThat(callbackKey).isEqualTo(id.toString());
+        assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("paid");
+    }
+
+    @Test
     void refusesSignalsForSagasThatDoNotExist() {
         assertThatThrownBy(() -> client.signal(UUID.randomUUID(), "go", "x")).isInstanceOf(UnknownSagaException.class);
         assertThatThrownBy(() -> client.signal("two-waits", "no-such-key", "go", "x"))

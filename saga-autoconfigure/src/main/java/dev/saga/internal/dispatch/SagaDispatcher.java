@@ -55,6 +55,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
         workers.setCorePoolSize(settings.workerThreads());
         workers.setMaxPoolSize(settings.workerThreads());
         workers.setThreadNamePrefix("saga-worker-");
+        workers.setPrestartAllCoreThreads(true); // a fixed set of threads, whatever the load
         workers.initialize();
         scheduler = new ThreadPoolTaskScheduler();
         scheduler.setPoolSize(1);
