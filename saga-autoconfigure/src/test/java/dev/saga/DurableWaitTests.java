@@ -198,6 +198,43 @@ class DurableWaitTests {
     }
 
     @Test
+    void cancellingARunningSagaLetsTheRunningStepFinishThenCompensatesItToo() throws Exception {
+        var gate = new Gate();
+        try (var local = new TestEngine()) {
+            var localNode = start(local, new MovableClock(), gate);
+            var localClient = TestEngine.client(localNode);
+            var id = localClient.start("slow", "cancel-running");
+            assertThat(gate.awaitEntered()).isTrue();
+
+            localClient.cancel(id, "operator");
+            gate.release();
+
+            await().atMost(WAIT).until(() -> localClient.find(id).orElseThrow().status().isTerminal());
+            assertThat(localClient.find(id).orElseThrow().status()).isEqualTo(SagaStatus.CANCELLED);
+            assertThat(localNode.getBean(Journal.class).of("cancel-running"))
+                    .containsExactly("reserve 1", "undo slow", "release 1");
+        }
+    }
+
+    @Test
+    void aDeadlineConfiguredPerSagaCancelsItsSagas() {
+        try (var local = new TestEngine()) {
+            var localClock = new MovableClock();
+            var localNode = start(local, localClock, openGate(), "saga.sagas.reserve-and-wait.deadline=1d");
+            var localClient = TestEngine.client(localNode);
+            var id = localClient.start("reserve-and-wait", "configured-deadline");
+            assertThat(localClient.find(id).orElseThrow().deadline()).isNotNull();
+            awaitWaiting(localNode, id, StepKind.SIGNAL, 1);
+
+            localClock.advance(Duration.ofHours(25));
+
+            await().atMost(WAIT).until(() -> localClient.find(id).orElseThrow().status() == SagaStatus.CANCELLED);
+            assertThat(localNode.getBean(Journal.class).of("configured-deadline"))
+                    .containsExactly("reserve 1", "reserve 2", "release 2", "release 1");
+        }
+    }
+
+    @Test
     void anotherNodeResumesAWaitingSagaWhenItsSignalOrTimerArrives() {
         try (var local = new TestEngine()) {
             var localClock = new MovableClock();
