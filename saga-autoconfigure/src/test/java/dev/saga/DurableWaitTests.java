@@ -156,6 +156,20 @@ class DurableWaitTests {
     }
 
     @Test
+    void cancellingAfterThePivotParksInsteadOfUndoing() {
+        var id = client.start("hand-over", "pivot-cancel");
+        awaitWaiting(node, id, StepKind.SIGNAL, 1);
+
+        client.cancel(id, "too late");
+
+        await().atMost(WAIT).until(() -> client.find(id).orElseThrow().status().isTerminal());
+        assertThat(client.find(id).orElseThrow().status()).isEqualTo(SagaStatus.PARKED);
+        assertThat(client.find(id).orElseThrow().error()).contains("Cancelled: too late")
+                .contains("pivot step 'waitingSteps.handOver' completed");
+        assertThat(journal.of("pivot-cancel")).containsExactly("reserve 1", "handed over");
+    }
+
+    @Test
     void sleepsDurablyWithoutAThread() {
         var id = client.start("reserve-and-wait", "sleep-1");
         awaitWaiting(node, id, StepKind.SIGNAL, 1);

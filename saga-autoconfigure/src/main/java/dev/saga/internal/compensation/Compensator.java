@@ -101,6 +101,14 @@ public final class Compensator {
         return new CompensationOutcome.Compensated(nextSeq);
     }
 
+    /** The name of a pivot step the saga completed, if any: past it, nothing is undone. */
+    public java.util.Optional<String> completedPivot(java.util.UUID sagaId) {
+        return ledger.steps(sagaId).stream()
+                .filter(row -> row.kind() == StepKind.STEP && row.status() == StepStatus.COMPLETED)
+                .filter(row -> registry.step(row.name()).map(StepDefinition::pivot).orElse(false))
+                .map(StepRecord::name).findFirst();
+    }
+
     private static boolean needsUndo(StepDefinition definition, StepRecord step) {
         if (!definition.compensable()) {
             return false;

@@ -166,6 +166,14 @@ public final class SagaRunner {
     }
 
     private void startCompensating(Claim claim, Fence fence, SagaDefinition saga, String error, boolean cancelled) {
+        if (cancelled) {
+            var pivot = compensator.completedPivot(fence.sagaId());
+            if (pivot.isPresent()) {
+                park(fence, error + "; but pivot step '" + pivot.get() + "' completed, so the saga is not undone past"
+                        + " its point of no return: finish or fix it by hand");
+                return;
+            }
+        }
         transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error));
         compensate(claim, fence, saga, error, cancelled);
     }
