@@ -74,6 +74,35 @@ public interface SagaClient {
      */
     void cancel(UUID sagaId, String reason);
 
+    /**
+     * Resumes a FAILED or PARKED saga where it stopped, after the cause was fixed: a failed
+     * compensation or step gets a fresh set of attempts, a poison saga a fresh count of recoveries,
+     * a saga parked on an undeployed version or changed code is replayed on the code deployed now.
+     *
+     * @throws UnknownSagaException if no saga has that id
+     * @throws IllegalStateException if the saga is neither FAILED nor PARKED
+     */
+    void retry(UUID sagaId);
+
+    /** A page of sagas matching the query, newest first. */
+    SagaPage list(SagaQuery query);
+
+    /** How many sagas there are of each name, by status. */
+    java.util.Map<String, java.util.Map<SagaStatus, Long>> countByNameAndStatus();
+
+    /**
+     * The saga's timeline: every step, wait, timer, primitive and compensation in order.
+     *
+     * @throws UnknownSagaException if no saga has that id
+     */
+    java.util.List<SagaStepView> timeline(UUID sagaId);
+
+    /** The work waiting for the dispatchers. */
+    SagaBacklog backlog();
+
+    /** The sagas and steps found at startup, with their effective retry policies. */
+    SagaDefinitionView definitions();
+
     /** The saga with this id, if it exists. */
     Optional<SagaView> find(UUID sagaId);
 

@@ -29,6 +29,13 @@ class ArchitectureTests {
     }
 
     @Test
+    void actuatorAndMetricsSupportUseOnlyThePublicApiAndSpi() {
+        noClasses().that().resideInAnyPackage("dev.saga.actuate..", "dev.saga.metrics..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.saga.internal..", "dev.saga.autoconfigure..")
+                .check(classes);
+    }
+
+    @Test
     void engineInternalsDoNotKnowTheirSpringWiring() {
         noClasses().that().resideInAnyPackage("dev.saga.internal..", "dev.saga.spi..")
                 .should().dependOnClassesThat().resideInAPackage("dev.saga.autoconfigure..")
@@ -50,20 +57,24 @@ class ArchitectureTests {
                 .layer("codec").definedBy("dev.saga.internal.codec..")
                 .layer("definition").definedBy("dev.saga.internal.definition..")
                 .layer("time").definedBy("dev.saga.internal.time..")
+                .layer("events").definedBy("dev.saga.internal.events..")
+                .layer("retention").definedBy("dev.saga.internal.retention..")
                 .whereLayer("autoconfigure").mayNotBeAccessedByAnyLayer()
                 .whereLayer("dispatch").mayOnlyBeAccessedByLayers("autoconfigure")
                 .whereLayer("interception").mayOnlyBeAccessedByLayers("autoconfigure")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("autoconfigure")
                 .whereLayer("replay").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "interception")
                 .whereLayer("compensation").mayOnlyBeAccessedByLayers("autoconfigure", "replay")
-                .whereLayer("retry").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation")
+                .whereLayer("retry").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client")
                 .whereLayer("outbox").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "client")
                 .whereLayer("ledger").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
-                        "outbox")
+                        "outbox", "retention")
                 .whereLayer("codec").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
                         "ledger")
                 .whereLayer("time").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client", "replay",
-                        "compensation")
+                        "compensation", "retention")
+                .whereLayer("events").mayOnlyBeAccessedByLayers("autoconfigure", "client", "replay")
+                .whereLayer("retention").mayOnlyBeAccessedByLayers("autoconfigure")
                 .check(classes);
     }
 }

@@ -25,10 +25,14 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaStatus;
 import dev.saga.internal.client.DefaultSagaClient;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.events.SagaEvents;
+import dev.saga.spi.SagaListener;
+import io.micrometer.observation.ObservationRegistry;
 import dev.saga.internal.dispatch.DispatcherSettings;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.internal.interception.SagaAnnotationPostProcessor;
@@ -38,6 +42,7 @@ import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.ReplayEngine;
+import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryOverrides;
@@ -158,12 +163,19 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    SagaEvents sagaEvents(ObjectProvider<SagaListener> listeners, ObjectProvider<ObservationRegistry> observations) {
+        return new SagaEvents(() -> listeners.orderedStream().toList(),
+                observations.getIfUnique(() -> ObservationRegistry.NOOP));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     ReplayEngine sagaReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec,
             RetryPolicies policies, Compensator compensator, PlatformTransactionManager transactionManager,
-            SagaProperties properties, SagaClock clock) {
+            SagaProperties properties, SagaClock clock, SagaEvents events) {
         return new ReplayEngine(ledger, signals, codec, policies, compensator, transactionManager,
                 properties.dispatcher().maxInlineWait(), clock, new ReplayEngine.HistoryLimits(
-                        properties.history().warnEntries(), properties.history().maxEntries()));
+                        properties.history().warnEntries(), properties.history().maxEntries()), events);
     }
 
     @Bean
@@ -180,10 +192,10 @@ public class SagaAutoConfiguration {
     SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
-            SagaClock clock) {
+            SagaClock clock, SagaEvents events) {
         return new SagaRunner(registry, ledger, signals, outbox, codec, engine, compensator, transactionManager,
                 beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
-                        properties.maxRecoveryAttempts()));
+                        properties.maxRecoveryAttempts()), events);
     }
 
     @Bean
@@ -199,7 +211,7 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
-            SagaClock clock, SagaProperties properties) {
+            SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events) {
         WorkListener wakeUp = () -> dispatcher.ifAvailable(SagaDispatcher::workAdded);
         var deadlines = new java.util.HashMap<String, java.time.Duration>();
         properties.sagas().forEach((saga, settings) -> {
@@ -208,7 +220,27 @@ public class SagaAutoConfiguration {
             }
         });
         return new DefaultSagaClient(registry, ledger, signals, outbox, codec, transactionManager, wakeUp, clock,
-                deadlines);
+                deadlines, policies, events);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RetentionJob sagaRetentionJob(LedgerStore ledger, SagaClock clock, SagaProperties properties) {
+        var retention = properties.retention();
+        var keep = new java.util.EnumMap<SagaStatus, java.time.Duration>(SagaStatus.class);
+        putIfSet(keep, SagaStatus.COMPLETED, retention.completed());
+        putIfSet(keep, SagaStatus.COMPENSATED, retention.compensated());
+        putIfSet(keep, SagaStatus.CANCELLED, retention.cancelled());
+        putIfSet(keep, SagaStatus.FAILED, retention.failed());
+        putIfSet(keep, SagaStatus.PARKED, retention.parked());
+        return new RetentionJob(ledger, clock, keep, retention.batchSize(), retention.interval());
+    }
+
+    private static void putIfSet(java.util.Map<SagaStatus, java.time.Duration> keep, SagaStatus status,
+            java.time.Duration duration) {
+        if (duration != null) {
+            keep.put(status, duration);
+        }
     }
 
     private static String nodeId(SagaProperties properties) {

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRecoveryAttempts How often a saga may be taken over after its node stopped renewing the
  *     lease without recording an outcome (a run that may crash its node) before it is PARKED.
  * @param history How long one run's history may grow before the saga must continue as new.
+ * @param retention How long finished sagas are kept before they are deleted.
+ * @param health When the sagas health indicator turns OUT_OF_SERVICE or DOWN.
  */
 @ConfigurationProperties("saga")
 public record SagaProperties(
@@ -29,7 +31,9 @@ public record SagaProperties(
         @DefaultValue Retry retry,
         Map<String, SagaSettings> sagas,
         @DefaultValue("3") int maxRecoveryAttempts,
-        @DefaultValue History history) {
+        @DefaultValue History history,
+        @DefaultValue Retention retention,
+        @DefaultValue Health health) {
 
     public SagaProperties {
         sagas = sagas == null ? Map.of() : Map.copyOf(sagas);
@@ -103,6 +107,40 @@ public record SagaProperties(
      *     unless its start gives its own; none when unset.
      */
     public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps, Duration deadline) {
+    }
+
+    /**
+     * How long finished sagas are kept, per outcome, before a scheduled job deletes them with their
+     * ledger and signals. An outcome without a value is kept for ever.
+     *
+     * @param completed How long COMPLETED sagas are kept.
+     * @param compensated How long COMPENSATED sagas are kept.
+     * @param cancelled How long CANCELLED sagas are kept.
+     * @param failed How long FAILED sagas are kept; unset keeps them for an operator.
+     * @param parked How long PARKED sagas are kept; unset keeps them for an operator.
+     * @param batchSize Sagas deleted per statement.
+     * @param interval How often the job runs.
+     */
+    public record Retention(
+            @DefaultValue("7d") Duration completed,
+            @DefaultValue("30d") Duration compensated,
+            @DefaultValue("30d") Duration cancelled,
+            Duration failed,
+            Duration parked,
+            @DefaultValue("1000") int batchSize,
+            @DefaultValue("1h") Duration interval) {
+    }
+
+    /**
+     * Thresholds of the {@code sagas} health indicator (it is DOWN anyway while this node's
+     * dispatcher is stopped or not polling).
+     *
+     * @param maxBacklog Due sagas no node has claimed above which this node is OUT_OF_SERVICE; 0 for
+     *     no limit.
+     * @param maxOldestDueAge How long the oldest due saga may wait for a node before this node is
+     *     DOWN; 0 for no limit.
+     */
+    public record Health(@DefaultValue("0") long maxBacklog, @DefaultValue("0s") Duration maxOldestDueAge) {
     }
 
     /**

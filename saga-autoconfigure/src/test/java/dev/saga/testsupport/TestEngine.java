@@ -42,6 +42,19 @@ public final class TestEngine implements AutoCloseable {
     /** Starts a node with the given configuration classes and properties. */
     public ConfigurableApplicationContext startNode(List<Class<?>> configuration, List<String> properties,
             Consumer<ConfigurableApplicationContext> beforeRefresh) {
+        return startNode(WebApplicationType.NONE, configuration, properties, beforeRefresh);
+    }
+
+    /** Starts a node that serves HTTP (Actuator) on a random port. */
+    public ConfigurableApplicationContext startWebNode(List<Class<?>> configuration, List<String> properties,
+            Consumer<ConfigurableApplicationContext> beforeRefresh) {
+        var all = new ArrayList<>(List.of("server.port=0"));
+        all.addAll(properties);
+        return startNode(WebApplicationType.SERVLET, configuration, all, beforeRefresh);
+    }
+
+    private ConfigurableApplicationContext startNode(WebApplicationType web, List<Class<?>> configuration,
+            List<String> properties, Consumer<ConfigurableApplicationContext> beforeRefresh) {
         var sources = new ArrayList<Class<?>>();
         sources.add(TestApplication.class);
         sources.addAll(configuration);
@@ -58,7 +71,7 @@ public final class TestEngine implements AutoCloseable {
                 "saga.dispatcher.shutdown-timeout=2s"));
         all.addAll(properties);
         var context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
-                .web(WebApplicationType.NONE)
+                .web(web)
                 .properties(all.toArray(String[]::new))
                 .initializers(beforeRefresh::accept)
                 .run();

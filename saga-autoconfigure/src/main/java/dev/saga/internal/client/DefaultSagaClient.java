@@ -2,6 +2,7 @@ package dev.saga.internal.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,9 +13,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 
+import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
+import dev.saga.SagaDefinitionView;
 import dev.saga.SagaFailedException;
+import dev.saga.SagaPage;
+import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
+import dev.saga.SagaStepView;
 import dev.saga.SagaTimeoutException;
 import dev.saga.SagaView;
 import dev.saga.SignalResult;
@@ -23,10 +29,15 @@ import dev.saga.UnknownSagaException;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
+import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryPolicy;
 import dev.saga.internal.time.SagaClock;
 
 /**
@@ -44,10 +55,14 @@ public final class DefaultSagaClient implements SagaClient {
     private final WorkListener workListener;
     private final SagaClock clock;
     private final Map<String, Duration> defaultDeadlines;
+    private final RetryPolicies policies;
+    private final SagaEvents events;
 
     public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, PlatformTransactionManager transactionManager, WorkListener workListener,
-            SagaClock clock, Map<String, Duration> defaultDeadlines) {
+            SagaClock clock, Map<String, Duration> defaultDeadlines, RetryPolicies policies, SagaEvents events) {
+        this.policies = policies;
+        this.events = events;
         this.registry = registry;
         this.ledger = ledger;
         this.signals = signals;
@@ -85,9 +100,12 @@ public final class DefaultSagaClient implements SagaClient {
                 return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
             }
             outbox.add(id, now.plus(effective.startDelay()));
-            if (effective.startDelay().isZero()) {
-                wakeAfterCommit();
-            }
+            afterCommit(() -> {
+                events.sagaStarted(saga.name());
+                if (effective.startDelay().isZero()) {
+                    workListener.workAdded();
+                }
+            });
             return id;
         });
     }
@@ -133,11 +151,88 @@ public final class DefaultSagaClient implements SagaClient {
         });
     }
 
+    @Override
+    public void retry(UUID sagaId) {
+        transaction.executeWithoutResult(status -> {
+            ledger.prepareRetry(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            outbox.add(sagaId, clock.now());
+            wakeAfterCommit();
+        });
+    }
+
+    @Override
+    public SagaPage list(SagaQuery query) {
+        return ledger.list(query);
+    }
+
+    @Override
+    public Map<String, Map<SagaStatus, Long>> countByNameAndStatus() {
+        return ledger.countByNameAndStatus();
+    }
+
+    @Override
+    public List<SagaStepView> timeline(UUID sagaId) {
+        if (ledger.findInstance(sagaId).isEmpty()) {
+            throw new UnknownSagaException("No saga with id " + sagaId);
+        }
+        return ledger.steps(sagaId).stream().map(DefaultSagaClient::view).toList();
+    }
+
+    private static SagaStepView view(StepRecord row) {
+        var attempts = row.attempts().stream().map(a -> new SagaStepView.Attempt(a.attempt(), a.startedAt(),
+                a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
+                a.error())).toList();
+        return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(),
+                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
+    }
+
+    @Override
+    public SagaBacklog backlog() {
+        var now = clock.now();
+        var due = outbox.backlog(now);
+        var age = due.oldestDueAt() == null ? Duration.ZERO : Duration.between(due.oldestDueAt(), now);
+        return new SagaBacklog(due.due(), age.isNegative() ? Duration.ZERO : age, ledger.countNeedingOperator());
+    }
+
+    @Override
+    public SagaDefinitionView definitions() {
+        var sagas = registry.allVersions().stream()
+                .map(saga -> new SagaDefinitionView.SagaInfo(saga.name(), saga.version(), describe(saga.entryMethod()),
+                        defaultDeadlines.get(saga.name())))
+                .toList();
+        var steps = registry.steps().stream().sorted(java.util.Comparator.comparing(StepDefinition::name))
+                .map(step -> {
+                    var retry = new java.util.TreeMap<String, SagaDefinitionView.RetryInfo>();
+                    registry.sagas().forEach(saga -> retry.put(saga.name(), info(policies.forStep(saga.name(), step))));
+                    return new SagaDefinitionView.StepInfo(step.name(), describe(step.method()),
+                            step.pivot() ? "PIVOT" : step.compensable() ? "COMPENSATABLE" : "RETRIABLE",
+                            step.compensation() == null ? null : describe(step.compensation()), step.transactional(),
+                            retry);
+                }).toList();
+        return new SagaDefinitionView(sagas, steps);
+    }
+
+    private static SagaDefinitionView.RetryInfo info(RetryPolicy policy) {
+        return new SagaDefinitionView.RetryInfo(policy.maxRetries(), policy.delay(), policy.multiplier(),
+                policy.maxDelay(), policy.jitter(), policy.includes().stream().map(Class::getName).toList(),
+                policy.excludes().stream().map(Class::getName).toList(), policy.timeout());
+    }
+
+    private static String describe(java.lang.reflect.Method method) {
+        return method.getDeclaringClass().getName() + "." + method.getName() + "("
+                + java.util.Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    }
+
     private void wakeAfterCommit() {
+        afterCommit(workListener::workAdded);
+    }
+
+    private static void afterCommit(Runnable action) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                workListener.workAdded();
+                action.run();
             }
         });
     }

@@ -58,6 +58,13 @@ public final class SagaRegistry {
         return stepsByName.values();
     }
 
+    /** Every saga and version, by name and version. */
+    public java.util.List<SagaDefinition> allVersions() {
+        return sagasByVersion.values().stream().flatMap(versions -> versions.values().stream())
+                .sorted(java.util.Comparator.comparing(SagaDefinition::name).thenComparing(SagaDefinition::version))
+                .toList();
+    }
+
     /** The newest version of every saga. */
     public Collection<SagaDefinition> sagas() {
         return sagasByName.values();

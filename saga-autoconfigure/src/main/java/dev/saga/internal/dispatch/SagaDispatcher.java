@@ -17,6 +17,7 @@ import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.time.SagaClock;
+import dev.saga.spi.DispatcherStatus;
 
 /**
  * Claims due work and runs it on a bounded pool of workers (Spring's task scheduler and executor).
@@ -24,7 +25,7 @@ import dev.saga.internal.time.SagaClock;
  * poll interval, and at once when work was added on this node or a worker became free) and renews
  * the leases of running sagas; it never claims more sagas than it has free workers.
  */
-public final class SagaDispatcher implements SmartLifecycle, WorkListener {
+public final class SagaDispatcher implements SmartLifecycle, WorkListener, DispatcherStatus {
 
     private static final Logger log = LoggerFactory.getLogger(SagaDispatcher.class);
 
@@ -36,6 +37,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
     private volatile ThreadPoolTaskScheduler scheduler;
     private volatile ThreadPoolTaskExecutor workers;
     private volatile boolean active;
+    private volatile java.time.Instant lastSuccessfulPoll;
 
     private final SagaClock clock;
 
@@ -140,6 +142,16 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
         return settings.nodeId();
     }
 
+    @Override
+    public java.time.Instant lastSuccessfulPoll() {
+        return lastSuccessfulPoll;
+    }
+
+    @Override
+    public java.time.Duration pollInterval() {
+        return settings.pollInterval();
+    }
+
     private void poll() {
         pollRequested.set(false);
         if (!active) {
@@ -155,6 +167,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
         }
         int free = settings.workerThreads() - running.size();
         if (free <= 0) {
+            lastSuccessfulPoll = java.time.Instant.now(); // busy is healthy
             return;
         }
         try {
@@ -164,6 +177,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener {
                 running.add(claim.sagaId());
                 workers.execute(() -> runClaimed(claim));
             }
+            lastSuccessfulPoll = java.time.Instant.now();
         } catch (RuntimeException e) {
             log.warn("Saga dispatcher on node {} could not claim work: {}", settings.nodeId(), e.getMessage());
         }

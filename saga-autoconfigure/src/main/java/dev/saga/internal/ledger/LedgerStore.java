@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.saga.SagaPage;
+import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
 import dev.saga.internal.codec.PayloadCodec;
 
@@ -65,6 +67,107 @@ public final class LedgerStore {
                 .or(() -> findInstance(id).map(InstanceRecord::status));
     }
 
+    /**
+     * Makes a FAILED or PARKED saga ready to run again where it stopped: the compensation that
+     * failed, or the step whose failure parked it, gets a fresh set of attempts.
+     *
+     * @return the status it resumes in, RUNNING or COMPENSATING
+     * @throws IllegalStateException if it is neither FAILED nor PARKED
+     */
+    public Optional<SagaStatus> prepareRetry(UUID id) {
+        var current = jdbc.query("select status from " + instanceTable + " where id = ? for update",
+                (rs, n) -> SagaStatus.valueOf(rs.getString(1)), id).stream().findFirst();
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        if (current.get() != SagaStatus.FAILED && current.get() != SagaStatus.PARKED) {
+            throw new IllegalStateException("Saga " + id + " is " + current.get() + "; only FAILED and PARKED sagas"
+                    + " can be retried");
+        }
+        var history = steps(id);
+        String freshAttempts = " set status = 'RETRYING', attempts = 0, attempt_log = '[]'::jsonb, finished_at = null,"
+                + " next_attempt_at = null, no_effect = false where saga_id = ? and seq = ?";
+        history.stream().filter(row -> row.kind() == StepKind.COMPENSATION && row.status() == StepStatus.FAILED)
+                .forEach(row -> jdbc.update("update " + stepTable + freshAttempts, id, row.seq()));
+        SagaStatus resumeAs;
+        if (current.get() == SagaStatus.FAILED) {
+            boolean insideSagasCompensate = history.stream().anyMatch(row -> row.kind() == StepKind.COMPENSATE
+                    && row.status() == StepStatus.RETRYING);
+            resumeAs = insideSagasCompensate ? SagaStatus.RUNNING : SagaStatus.COMPENSATING;
+        } else {
+            if (!history.isEmpty() && history.get(history.size() - 1).kind() == StepKind.STEP
+                    && history.get(history.size() - 1).status() == StepStatus.FAILED) {
+                jdbc.update("update " + stepTable + freshAttempts, id, history.get(history.size() - 1).seq());
+            }
+            resumeAs = SagaStatus.RUNNING;
+        }
+        jdbc.update("update " + instanceTable + " set status = ?, error = null, finished_at = null, updated_at = now(),"
+                + " cancel_reason = case when status = 'PARKED' then null else cancel_reason end where id = ?",
+                resumeAs.name(), id);
+        return Optional.of(resumeAs);
+    }
+
+    /** A page of instances matching the query, newest first, and how many match in all. */
+    public SagaPage list(SagaQuery query) {
+        var where = new StringBuilder(" where true");
+        var arguments = new java.util.ArrayList<Object>();
+        if (query.name() != null) {
+            where.append(" and i.name = ?");
+            arguments.add(query.name());
+        }
+        if (query.status() != null) {
+            where.append(" and i.status = ?");
+            arguments.add(query.status().name());
+        }
+        if (query.businessKey() != null) {
+            where.append(" and i.business_key = ?");
+            arguments.add(query.businessKey());
+        }
+        if (query.startedFrom() != null) {
+            where.append(" and i.created_at >= ?");
+            arguments.add(SqlSupport.timestamp(query.startedFrom()));
+        }
+        if (query.startedTo() != null) {
+            where.append(" and i.created_at < ?");
+            arguments.add(SqlSupport.timestamp(query.startedTo()));
+        }
+        long total = jdbc.queryForObject("select count(*) from " + instanceTable + " i" + where, Long.class,
+                arguments.toArray());
+        var pageArguments = new java.util.ArrayList<>(arguments);
+        pageArguments.add(query.size());
+        pageArguments.add((long) query.page() * query.size());
+        var sagas = jdbc.query("select i.*, (select count(*) from " + stepTable + " s where s.saga_id = i.id) as history"
+                + " from " + instanceTable + " i" + where + " order by i.created_at desc, i.id limit ? offset ?",
+                LedgerStore::instance, pageArguments.toArray());
+        return new SagaPage(sagas.stream().map(InstanceRecord::toView).toList(), query.page(), query.size(), total);
+    }
+
+    /** How many instances there are of each name, by status. */
+    public java.util.Map<String, java.util.Map<SagaStatus, Long>> countByNameAndStatus() {
+        var counts = new java.util.TreeMap<String, java.util.Map<SagaStatus, Long>>();
+        jdbc.query("select name, status, count(*) from " + instanceTable + " group by name, status", rs -> {
+            counts.computeIfAbsent(rs.getString(1), name -> new java.util.EnumMap<>(SagaStatus.class))
+                    .put(SagaStatus.valueOf(rs.getString(2)), rs.getLong(3));
+        });
+        return counts;
+    }
+
+    /** How many sagas wait for an operator (FAILED or PARKED). */
+    public long countNeedingOperator() {
+        return jdbc.queryForObject("select count(*) from " + instanceTable + " where status in ('FAILED', 'PARKED')",
+                Long.class);
+    }
+
+    /**
+     * Deletes up to {@code limit} sagas of that status that finished before the given time, with
+     * their ledger and signals; returns how many.
+     */
+    public int deleteFinished(SagaStatus status, Instant finishedBefore, int limit) {
+        return jdbc.update("delete from " + instanceTable + " where id in (select id from " + instanceTable
+                + " where status = ? and finished_at < ? limit ?)", status.name(), SqlSupport.timestamp(finishedBefore),
+                limit);
+    }
+
     /** Starts the saga's history afresh with a new input (continue-as-new), if the fence holds. */
     public void continueAsNew(Fence fence, String inputJson) {
         int updated = jdbc.update("update " + instanceTable + " set input = ?::jsonb, run = run + 1,"
@@ -103,13 +206,20 @@ public final class LedgerStore {
         return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
     }
 
+    /** The saga whose status changed: its name and when it was started. */
+    public record StatusChange(String name, Instant createdAt) {
+    }
+
     /** Sets the status (and, when not null, the output and error) if the fence still holds. */
-    public void updateStatus(Fence fence, SagaStatus status, String outputJson, String error) {
-        int updated = jdbc.update("update " + instanceTable + " set status = ?, output = coalesce(?::jsonb, output),"
+    public StatusChange updateStatus(Fence fence, SagaStatus status, String outputJson, String error) {
+        var changed = jdbc.query("update " + instanceTable + " set status = ?, output = coalesce(?::jsonb, output),"
                 + " error = coalesce(?, error), updated_at = now(),"
-                + " finished_at = case when ? then now() else finished_at end where id = ? and fencing = ?",
+                + " finished_at = case when ? then now() else finished_at end where id = ? and fencing = ?"
+                + " returning name, created_at", (rs, n) -> new StatusChange(rs.getString(1),
+                SqlSupport.instant(rs, "created_at")),
                 status.name(), outputJson, error, status.isTerminal(), fence.sagaId(), fence.fencing());
-        requireFence(fence, updated);
+        requireFence(fence, changed.size());
+        return changed.get(0);
     }
 
     private static void requireFence(Fence fence, int updated) {

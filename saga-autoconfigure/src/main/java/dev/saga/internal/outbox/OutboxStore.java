@@ -90,6 +90,17 @@ public final class OutboxStore {
                 SqlSupport.timestamp(now), sagaId);
     }
 
+    /** Unclaimed work due by {@code now}: how much, and since when the oldest is due. */
+    public Backlog backlog(Instant now) {
+        return jdbc.queryForObject("select count(*), min(due_at) from " + outboxTable
+                + " where claimed_by is null and due_at <= ?", (rs, n) -> new Backlog(rs.getLong(1),
+                SqlSupport.instant(rs, "min")), SqlSupport.timestamp(now));
+    }
+
+    /** Unclaimed due work: how many sagas, and the due time of the oldest (null when none). */
+    public record Backlog(long due, Instant oldestDueAt) {
+    }
+
     /** Removes the finished saga's work; false if this node's claim was lost. */
     public boolean remove(UUID sagaId, String nodeId) {
         return jdbc.update("delete from " + outboxTable + " where saga_id = ? and claimed_by = ?", sagaId, nodeId) == 1;

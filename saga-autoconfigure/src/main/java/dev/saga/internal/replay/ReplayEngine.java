@@ -27,6 +27,7 @@ import dev.saga.internal.compensation.CompensationOutcome;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.LedgerStore;
@@ -39,6 +40,7 @@ import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryPolicy;
 import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
+import dev.saga.spi.SagaListener;
 
 /**
  * Runs or replays what a saga calls: each step and primitive takes the next sequence number; a
@@ -59,6 +61,7 @@ public final class ReplayEngine implements AutoCloseable {
     private final SignalStore signals;
     private final SagaClock clock;
     private final HistoryLimits history;
+    private final SagaEvents events;
     private final ExecutorService timedSteps =
             Executors.newCachedThreadPool(new CustomizableThreadFactory("saga-timed-step-"));
 
@@ -73,7 +76,8 @@ public final class ReplayEngine implements AutoCloseable {
 
     public ReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
-            SagaClock clock, HistoryLimits history) {
+            SagaClock clock, HistoryLimits history, SagaEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.signals = signals;
         this.clock = clock;
@@ -110,8 +114,10 @@ public final class ReplayEngine implements AutoCloseable {
         }
         var policy = policies.forStep(execution.saga().name(), step);
         var attempt = new AttemptState(row, clock.now());
+        var sagaName = execution.saga().name();
         var outcome = retry.run(policy, row.attemptCount(),
-                number -> runAttempt(execution, step, policy, attempt, proceed),
+                number -> events.observeStep(sagaName, step.name(),
+                        () -> runAttempt(execution, step, policy, attempt, proceed)),
                 (number, error, retryIn) -> recordFailure(execution, step, attempt, error, retryIn),
                 SagaControl.class);
         if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
@@ -312,9 +318,11 @@ public final class ReplayEngine implements AutoCloseable {
         attempt.begin(clock.now());
         if (!policy.hasTimeout()) {
             execution.enterStep(attempt.row.seq());
+            MDC.put("sagaStep", step.name());
             try {
                 return attemptAndRecord(execution, step, attempt, proceed);
             } finally {
+                MDC.remove("sagaStep");
                 execution.leaveStep();
             }
         }
@@ -324,6 +332,7 @@ public final class ReplayEngine implements AutoCloseable {
             if (mdc != null) {
                 MDC.setContextMap(mdc);
             }
+            MDC.put("sagaStep", step.name());
             try {
                 return attemptAndRecord(execution, step, attempt, proceed);
             } catch (Throwable failure) {
@@ -381,6 +390,13 @@ public final class ReplayEngine implements AutoCloseable {
         }
         record(execution, row);
         attempt.row = row;
+        stepAttempted(execution, row, SagaListener.StepOutcome.COMPLETED);
+    }
+
+    private void stepAttempted(SagaExecution execution, StepRecord row, SagaListener.StepOutcome outcome) {
+        var last = row.attempts().get(row.attempts().size() - 1);
+        events.stepAttempted(execution.saga().name(), row.name(), outcome,
+                Duration.between(last.startedAt(), last.endedAt()));
     }
 
     private void recordFailure(SagaExecution execution, StepDefinition step, AttemptState attempt, Throwable error,
@@ -392,6 +408,8 @@ public final class ReplayEngine implements AutoCloseable {
                 retryIn == null ? " for good" : ", retrying in " + retryIn, row.error());
         record(execution, row);
         attempt.row = row;
+        stepAttempted(execution, row, retryIn == null ? SagaListener.StepOutcome.FAILED
+                : SagaListener.StepOutcome.RETRYING);
     }
 
     private void waitUntil(Instant due) {

@@ -18,6 +18,7 @@ import dev.saga.internal.compensation.CompensationOutcome;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
@@ -54,11 +55,13 @@ public final class SagaRunner {
     private final Function<String, Object> beans;
     private final SagaClock clock;
     private final Settings settings;
+    private final SagaEvents events;
 
     public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
-            Settings settings) {
+            Settings settings, SagaEvents events) {
+        this.events = events;
         this.registry = registry;
         this.ledger = ledger;
         this.signals = signals;
@@ -95,20 +98,7 @@ public final class SagaRunner {
                 return;
             }
             MDC.put("saga", saga.name());
-            if (claim.recoveries() > settings.maxRecoveryAttempts()) {
-                park(fence, "Parked as a poison saga: its node stopped renewing the lease without recording an"
-                        + " outcome " + claim.recoveries() + " times (saga.max-recovery-attempts is "
-                        + settings.maxRecoveryAttempts() + "); a run may be crashing its node. Find the cause in the"
-                        + " logs of the nodes that ran it, then retry it");
-                return;
-            }
-            if (instance.status() == SagaStatus.COMPENSATING) {
-                compensate(claim, fence, saga, instance.error(), instance.cancelReason() != null);
-            } else if (instance.cancelReason() != null) {
-                startCompensating(claim, fence, saga, cancelled(instance.cancelReason()), true);
-            } else {
-                runForward(claim, fence, saga, instance);
-            }
+            events.observeRun(saga.name(), () -> runClaimed(claim, fence, saga, instance));
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
                     lost.getMessage());
@@ -118,6 +108,23 @@ public final class SagaRunner {
         } finally {
             MDC.remove("sagaId");
             MDC.remove("saga");
+        }
+    }
+
+    private void runClaimed(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
+        if (claim.recoveries() > settings.maxRecoveryAttempts()) {
+            park(fence, "Parked as a poison saga: its node stopped renewing the lease without recording an"
+                    + " outcome " + claim.recoveries() + " times (saga.max-recovery-attempts is "
+                    + settings.maxRecoveryAttempts() + "); a run may be crashing its node. Find the cause in the"
+                    + " logs of the nodes that ran it, then retry it");
+            return;
+        }
+        if (instance.status() == SagaStatus.COMPENSATING) {
+            compensate(claim, fence, saga, instance.error(), instance.cancelReason() != null);
+        } else if (instance.cancelReason() != null) {
+            startCompensating(claim, fence, saga, cancelled(instance.cancelReason()), true);
+        } else {
+            runForward(claim, fence, saga, instance);
         }
     }
 
@@ -236,10 +243,11 @@ public final class SagaRunner {
 
     /** Records the terminal status and removes the saga's work, in one transaction. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
-        transaction.executeWithoutResult(tx -> {
+        var finished = transaction.execute(tx -> {
             requireClaim(fence, outbox.remove(fence.sagaId(), nodeId()));
-            ledger.updateStatus(fence, status, outputJson, error);
+            return ledger.updateStatus(fence, status, outputJson, error);
         });
+        events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), clock.now()));
     }
 
     private String notDeployed(InstanceRecord instance) {

@@ -1,0 +1,63 @@
+package dev.saga.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import dev.saga.SagaClient;
+import dev.saga.spi.DispatcherStatus;
+
+/**
+ * Health of this node's saga engine: DOWN when the dispatcher is stopped or has not polled for
+ * three poll intervals, or when the oldest due work waits longer than the down threshold;
+ * OUT_OF_SERVICE when the backlog is larger than its threshold. Details carry the backlog, the age
+ * of the oldest due work and how many sagas wait for an operator.
+ */
+public class SagaHealthIndicator extends AbstractHealthIndicator {
+
+    /**
+     * When the indicator turns unhealthy.
+     *
+     * @param maxBacklog due, unclaimed sagas above which the node is OUT_OF_SERVICE; 0 for no limit
+     * @param maxOldestDueAge age of the oldest due work above which the node is DOWN; zero for no limit
+     */
+    public record Thresholds(long maxBacklog, Duration maxOldestDueAge) {
+    }
+
+    private final SagaClient sagas;
+    private final DispatcherStatus dispatcher;
+    private final Thresholds thresholds;
+
+    public SagaHealthIndicator(SagaClient sagas, DispatcherStatus dispatcher, Thresholds thresholds) {
+        super("Saga health check failed");
+        this.sagas = sagas;
+        this.dispatcher = dispatcher;
+        this.thresholds = thresholds;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        var backlog = sagas.backlog();
+        builder.withDetail("dispatcher", dispatcher.isRunning() ? "running" : "stopped")
+                .withDetail("lastPoll", String.valueOf(dispatcher.lastSuccessfulPoll()))
+                .withDetail("backlog", backlog.due())
+                .withDetail("oldestDueAge", backlog.oldestDueAge().toString())
+                .withDetail("needOperator", backlog.parked());
+        var lastPoll = dispatcher.lastSuccessfulPoll();
+        boolean polling = lastPoll != null
+                && lastPoll.isAfter(Instant.now().minus(dispatcher.pollInterval().multipliedBy(3)));
+        if (!dispatcher.isRunning() || !polling) {
+            builder.down();
+        } else if (!thresholds.maxOldestDueAge().isZero()
+                && backlog.oldestDueAge().compareTo(thresholds.maxOldestDueAge()) > 0) {
+            builder.down();
+        } else if (thresholds.maxBacklog() > 0 && backlog.due() > thresholds.maxBacklog()) {
+            builder.status(Status.OUT_OF_SERVICE);
+        } else {
+            builder.up();
+        }
+    }
+}

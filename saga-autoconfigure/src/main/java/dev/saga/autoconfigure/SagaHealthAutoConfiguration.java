@@ -1,0 +1,28 @@
+package dev.saga.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+import dev.saga.SagaClient;
+import dev.saga.actuate.SagaHealthIndicator;
+import dev.saga.internal.dispatch.SagaDispatcher;
+
+/** The {@code sagas} health indicator, when Spring Boot's health support is present. */
+@AutoConfiguration(after = SagaAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean({ SagaClient.class, SagaDispatcher.class })
+@ConditionalOnEnabledHealthIndicator("sagas")
+public class SagaHealthAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "sagasHealthIndicator")
+    SagaHealthIndicator sagasHealthIndicator(SagaClient sagas, SagaDispatcher dispatcher, SagaProperties properties) {
+        return new SagaHealthIndicator(sagas, dispatcher, new SagaHealthIndicator.Thresholds(
+                properties.health().maxBacklog(), properties.health().maxOldestDueAge()));
+    }
+}

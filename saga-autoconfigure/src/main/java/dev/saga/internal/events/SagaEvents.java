@@ -1,0 +1,76 @@
+package dev.saga.internal.events;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.saga.SagaStatus;
+import dev.saga.spi.SagaListener;
+
+/** Hands engine events to every {@link SagaListener}, and wraps runs and steps in observations. */
+public final class SagaEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(SagaEvents.class);
+
+    /** No listeners, no observations. */
+    public static final SagaEvents NONE = new SagaEvents(List::of, ObservationRegistry.NOOP);
+
+    private final Supplier<List<SagaListener>> listenerSource;
+    private final ObservationRegistry observations;
+    private volatile List<SagaListener> listeners;
+
+    /**
+     * @param listeners looked up on first use, not before: listeners may depend on beans that
+     *     depend on this one (metrics read the {@code SagaClient})
+     */
+    public SagaEvents(Supplier<List<SagaListener>> listeners, ObservationRegistry observations) {
+        this.listenerSource = listeners;
+        this.observations = observations;
+    }
+
+    public void sagaStarted(String saga) {
+        each(listener -> listener.sagaStarted(saga));
+    }
+
+    public void sagaFinished(String saga, SagaStatus outcome, Duration duration) {
+        each(listener -> listener.sagaFinished(saga, outcome, duration));
+    }
+
+    public void stepAttempted(String saga, String step, SagaListener.StepOutcome outcome, Duration duration) {
+        each(listener -> listener.stepAttempted(saga, step, outcome, duration));
+    }
+
+    /** One run of a saga, as an observation ({@code saga.run}). */
+    public void observeRun(String saga, Runnable run) {
+        Observation.createNotStarted("saga.run", observations).contextualName("saga " + saga)
+                .lowCardinalityKeyValue("saga", saga).observe(run);
+    }
+
+    /** One attempt of a step, as an observation ({@code saga.step}). */
+    public <T> T observeStep(String saga, String step, Observation.CheckedCallable<T, Throwable> attempt)
+            throws Throwable {
+        return Observation.createNotStarted("saga.step", observations).contextualName("step " + step)
+                .lowCardinalityKeyValue("saga", saga).lowCardinalityKeyValue("step", step)
+                .observeChecked(attempt);
+    }
+
+    private void each(java.util.function.Consumer<SagaListener> call) {
+        var resolved = listeners;
+        if (resolved == null) {
+            resolved = List.copyOf(listenerSource.get());
+            listeners = resolved;
+        }
+        for (var listener : resolved) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                log.warn("SagaListener {} failed: {}", listener.getClass().getName(), e.toString());
+            }
+        }
+    }
+}

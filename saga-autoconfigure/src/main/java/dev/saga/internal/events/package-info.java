@@ -1,0 +1,5 @@
+/**
+ * Telling the application's {@link dev.saga.spi.SagaListener}s what happened, and making saga runs and
+ * steps observable (Micrometer Observation: spans when tracing is on).
+ */
+package dev.saga.internal.events;

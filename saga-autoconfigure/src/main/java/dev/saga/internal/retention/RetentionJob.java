@@ -1,0 +1,89 @@
+package dev.saga.internal.retention;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import dev.saga.SagaStatus;
+import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.time.SagaClock;
+
+/**
+ * Deletes finished sagas once they are older than their outcome's retention, a bounded batch per
+ * statement so that no delete holds many locks for long. Runs on a schedule of its own.
+ */
+public final class RetentionJob implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+
+    private final LedgerStore ledger;
+    private final SagaClock clock;
+    private final Map<SagaStatus, Duration> retention;
+    private final int batchSize;
+    private final Duration interval;
+    private volatile ThreadPoolTaskScheduler scheduler;
+
+    /**
+     * @param retention how long finished sagas of each terminal status are kept; statuses not in
+     *     the map are kept for ever
+     */
+    public RetentionJob(LedgerStore ledger, SagaClock clock, Map<SagaStatus, Duration> retention, int batchSize,
+            Duration interval) {
+        this.ledger = ledger;
+        this.clock = clock;
+        this.retention = Map.copyOf(retention);
+        this.batchSize = batchSize;
+        this.interval = interval;
+    }
+
+    /** Deletes every finished saga past its retention now; returns how many. */
+    public int deleteExpired() {
+        int deleted = 0;
+        var now = clock.now();
+        for (var entry : retention.entrySet()) {
+            int batch;
+            do {
+                batch = ledger.deleteFinished(entry.getKey(), now.minus(entry.getValue()), batchSize);
+                deleted += batch;
+            } while (batch == batchSize);
+        }
+        if (deleted > 0) {
+            log.info("Deleted {} finished sagas past their retention", deleted);
+        }
+        return deleted;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (scheduler != null || retention.isEmpty()) {
+            return;
+        }
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("saga-retention-");
+        scheduler.initialize();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                deleteExpired();
+            } catch (RuntimeException e) {
+                log.warn("Saga retention could not delete finished sagas: {}", e.getMessage());
+            }
+        }, java.time.Instant.now().plus(interval), interval);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}
