@@ -126,6 +126,22 @@ class FailureSemanticsTests {
     }
 
     @Test
+    void cancellingASagaWhoseStepWaitsForARetryUndoesThatStepToo() {
+        script.fail("call", "cancel-retry-1", Integer.MAX_VALUE, () -> new IllegalStateException("timed out"));
+        var id = client.start("retry-slowly", "cancel-retry-1");
+        var jdbc = TestEngine.jdbc(node);
+        await().atMost(WAIT).until(() -> script.calls("call", "cancel-retry-1") == 1 && jdbc.queryForObject(
+                "select count(*) from saga.saga_outbox where saga_id = ? and claimed_by is null", Integer.class, id) == 1);
+
+        client.cancel(id, "customer left");
+
+        await().atMost(WAIT).until(() -> client.find(id).orElseThrow().status().isTerminal());
+        assertThat(client.find(id).orElseThrow().status()).isEqualTo(SagaStatus.CANCELLED);
+        assertThat(journal.of("cancel-retry-1")).as("its failed attempt may have taken effect")
+                .containsExactly("first", "call", "undo call null key=" + id + "/1", "undo first first-cancel-retry-1");
+    }
+
+    @Test
     void recordsAStepThatHangsPastItsTimeoutAsAFailedAttemptAndRetriesIt() {
         script.hang("call", "timeout-2", 2);
 
@@ -248,6 +264,10 @@ class FailureSemanticsTests {
                     .isInstanceOf(SagaDefinitionException.class)
                     .hasMessageContaining("saga.sagas.retryng names no saga")
                     .hasMessageContaining("saga.sagas.retrying.steps.cal names no step");
+            assertThatThrownBy(() -> start(local, new Script(), OPEN, "saga.history.max-entries=0"))
+                    .hasStackTraceContaining("saga.history.max-entries must satisfy").hasStackTraceContaining("are 1000 and 0");
+            assertThatThrownBy(() -> start(local, new Script(), OPEN, "saga.sagas.retrying.deadline=0s"))
+                    .hasStackTraceContaining("saga.sagas.<saga>.deadline must be positive");
             assertThatThrownBy(() -> start(local, new Script(), OPEN,
                     "saga.sagas.retrying.retry.excludes=com.example.NoSuchException"))
                     .hasStackTraceContaining("saga.sagas.retrying.retry.excludes")

@@ -107,6 +107,13 @@ public record SagaProperties(
      *     unless its start gives its own; none when unset.
      */
     public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps, Duration deadline) {
+
+        public SagaSettings {
+            if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+                throw new IllegalArgumentException("saga.sagas.<saga>.deadline must be positive, but one is "
+                        + deadline);
+            }
+        }
     }
 
     /**
@@ -151,6 +158,13 @@ public record SagaProperties(
      *     SagaHistoryLimitException; long-lived sagas call Sagas.continueAsNew(...) before.
      */
     public record History(@DefaultValue("1000") int warnEntries, @DefaultValue("10000") int maxEntries) {
+
+        public History {
+            if (maxEntries < 1 || warnEntries < 1 || warnEntries > maxEntries) {
+                throw new IllegalArgumentException("saga.history.warn-entries and saga.history.max-entries must"
+                        + " satisfy 1 <= warn-entries <= max-entries, but are " + warnEntries + " and " + maxEntries);
+            }
+        }
     }
 
     /**

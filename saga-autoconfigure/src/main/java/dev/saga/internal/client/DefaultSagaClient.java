@@ -116,14 +116,14 @@ public final class DefaultSagaClient implements SagaClient {
             throw new IllegalArgumentException("signalName must not be blank");
         }
         var payloadJson = codec.write(payload, "payload of signal '" + signalName + "'");
+        // refused before joining the caller's transaction, so a caught refusal does not roll it back
+        ledger.findInstance(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
         return transaction.execute(status -> {
-            var instance = ledger.findInstance(sagaId)
-                    .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
-            if (instance.status().isTerminal()) {
-                return SignalResult.SAGA_FINISHED;
+            outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which runs lock rows
+            if (ledger.lockStatus(sagaId).map(SagaStatus::isTerminal).orElse(true)) {
+                return SignalResult.SAGA_FINISHED; // finished, or finishing right now: nothing will read it
             }
             signals.add(sagaId, signalName, payloadJson, clock.now());
-            outbox.wake(sagaId, clock.now());
             wakeAfterCommit();
             return SignalResult.DELIVERED;
         });
@@ -139,6 +139,13 @@ public final class DefaultSagaClient implements SagaClient {
     @Override
     public void cancel(UUID sagaId, String reason) {
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
+        // refused before joining the caller's transaction, so a caught refusal does not roll it back
+        var current = ledger.findInstance(sagaId)
+                .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId)).status();
+        if (current.isTerminal()) {
+            throw new IllegalStateException("Saga " + sagaId + " has finished (" + current
+                    + "); there is nothing to cancel");
+        }
         transaction.executeWithoutResult(status -> {
             outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which claims lock rows
             var sagaStatus = ledger.requestCancel(sagaId, why)

@@ -117,7 +117,8 @@ public final class Compensator {
             case COMPLETED -> true;
             // a transactional step that failed rolled back; any other may have taken effect
             case FAILED -> !definition.transactional() && !step.noEffect();
-            case RETRYING -> false;
+            // waiting for a retry when the saga was cancelled: a failed attempt may have taken effect
+            case RETRYING -> !definition.transactional() && step.attemptCount() > 0 && !step.noEffect();
         };
     }
 

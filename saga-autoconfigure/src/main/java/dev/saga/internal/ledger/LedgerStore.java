@@ -67,6 +67,12 @@ public final class LedgerStore {
                 .or(() -> findInstance(id).map(InstanceRecord::status));
     }
 
+    /** The saga's status, read with a share lock: a run finishing it concurrently commits first. */
+    public Optional<SagaStatus> lockStatus(UUID id) {
+        return jdbc.query("select status from " + instanceTable + " where id = ? for share",
+                (rs, n) -> SagaStatus.valueOf(rs.getString(1)), id).stream().findFirst();
+    }
+
     /**
      * Makes a FAILED or PARKED saga ready to run again where it stopped: the compensation that
      * failed, or the step whose failure parked it, gets a fresh set of attempts.

@@ -21,7 +21,7 @@ import java.util.UUID;
  * @param startedAt when the first attempt started
  * @param finishedAt when it completed or failed for good
  * @param nextAttemptAt when the next attempt is due, while {@link StepStatus#RETRYING}
- * @param noEffect whether the final failure proves that the step took no effect (its
+ * @param noEffect whether the last failure proves that the step took no effect (its
  *     {@code noEffectOn}), so it needs no compensation
  */
 public record StepRecord(
@@ -80,7 +80,7 @@ public record StepRecord(
         return new StepRecord(sagaId, seq, kind, name, nextAttempt == null ? StepStatus.FAILED : StepStatus.RETRYING,
                 compensates, args, null, errorText,
                 plus(new AttemptRecord(attempts.size() + 1, attemptStarted, now, errorText)), startedAt,
-                nextAttempt == null ? now : null, nextAttempt, nextAttempt == null && provesNoEffect);
+                nextAttempt == null ? now : null, nextAttempt, provesNoEffect);
     }
 
     private List<AttemptRecord> plus(AttemptRecord attempt) {

@@ -177,7 +177,7 @@ public final class ReplayEngine implements AutoCloseable {
         if (execution.inStep()) {
             return clock.now(); // a step's result is recorded as a whole; its inner values need not be
         }
-        return (Instant) primitive(execution, StepKind.NOW, "now", Instant.class, Instant::now);
+        return (Instant) primitive(execution, StepKind.NOW, "now", Instant.class, clock::now);
     }
 
     UUID randomUUID(SagaExecution execution) {

@@ -207,7 +207,13 @@ public final class SagaRunner {
                     + saga.entryMethod().getParameterTypes()[0].getName(), false);
             return;
         }
-        var inputJson = codec.write(saga.takesInput() ? input : null, "input of saga " + saga.name());
+        String inputJson;
+        try {
+            inputJson = codec.write(saga.takesInput() ? input : null, "input of saga " + saga.name());
+        } catch (RuntimeException unstorable) {
+            startCompensating(claim, fence, saga, ErrorText.of(unstorable), false);
+            return;
+        }
         transaction.executeWithoutResult(status -> {
             ledger.continueAsNew(fence, inputJson);
             signals.forgetConsumed(fence.sagaId());

@@ -49,7 +49,7 @@ public final class SagaRetryLayers {
     /** Every key that names no saga or no step (or a step ambiguously), as startup problems. */
     public List<String> problems(Collection<SagaDefinition> sagas, Collection<StepDefinition> steps) {
         var problems = new ArrayList<String>();
-        var sagaNames = sagas.stream().map(SagaDefinition::name).sorted().toList();
+        var sagaNames = sagas.stream().map(SagaDefinition::name).distinct().sorted().toList();
         bySaga.forEach((saga, layers) -> {
             if (!sagaNames.contains(saga)) {
                 problems.add("Configuration key saga.sagas." + saga + " names no saga; known sagas: " + sagaNames);
