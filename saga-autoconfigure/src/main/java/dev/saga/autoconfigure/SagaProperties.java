@@ -136,6 +136,20 @@ public record SagaProperties(
             Duration parked,
             @DefaultValue("1000") int batchSize,
             @DefaultValue("1h") Duration interval) {
+
+        public Retention {
+            for (var kept : new Duration[] {completed, compensated, cancelled, failed, parked}) {
+                if (kept != null && kept.isNegative()) {
+                    throw new IllegalArgumentException("saga.retention.* durations must not be negative: " + kept);
+                }
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("saga.retention.batch-size must be at least 1: " + batchSize);
+            }
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("saga.retention.interval must be positive: " + interval);
+            }
+        }
     }
 
     /**
@@ -148,6 +162,13 @@ public record SagaProperties(
      *     DOWN; 0 for no limit.
      */
     public record Health(@DefaultValue("0") long maxBacklog, @DefaultValue("0s") Duration maxOldestDueAge) {
+
+        public Health {
+            if (maxBacklog < 0 || maxOldestDueAge.isNegative()) {
+                throw new IllegalArgumentException("saga.health.max-backlog and saga.health.max-oldest-due-age must"
+                        + " not be negative");
+            }
+        }
     }
 
     /**

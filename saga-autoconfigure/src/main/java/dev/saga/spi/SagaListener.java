@@ -6,8 +6,9 @@ import dev.saga.SagaStatus;
 
 /**
  * Observes sagas and steps as the engine runs them (metrics, audit logs). Every
- * {@code SagaListener} bean is called, on the thread that runs the saga, after the fact is
- * committed; a listener must be quick and must not throw.
+ * {@code SagaListener} bean is called after the fact is committed: {@link #sagaStarted} on the
+ * thread that committed the start, the others on the thread that runs the saga. A listener must
+ * be quick and must not throw. Compensations are not reported one by one; their saga's outcome is.
  */
 public interface SagaListener {
 

@@ -120,13 +120,18 @@ public final class DefaultSagaClient implements SagaClient {
         ledger.findInstance(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
         return transaction.execute(status -> {
             outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which runs lock rows
-            if (ledger.lockStatus(sagaId).map(SagaStatus::isTerminal).orElse(true)) {
+            if (ledger.lockStatus(sagaId).map(DefaultSagaClient::finishedForGood).orElse(true)) {
                 return SignalResult.SAGA_FINISHED; // finished, or finishing right now: nothing will read it
             }
             signals.add(sagaId, signalName, payloadJson, clock.now());
             wakeAfterCommit();
             return SignalResult.DELIVERED;
         });
+    }
+
+    /** FAILED and PARKED sagas may be retried, so they keep receiving signals. */
+    private static boolean finishedForGood(SagaStatus status) {
+        return status == SagaStatus.COMPLETED || status == SagaStatus.COMPENSATED || status == SagaStatus.CANCELLED;
     }
 
     @Override
@@ -161,7 +166,7 @@ public final class DefaultSagaClient implements SagaClient {
     @Override
     public void retry(UUID sagaId) {
         transaction.executeWithoutResult(status -> {
-            ledger.prepareRetry(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            ledger.prepareRetry(sagaId, clock.now()).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
             outbox.add(sagaId, clock.now());
             wakeAfterCommit();
         });

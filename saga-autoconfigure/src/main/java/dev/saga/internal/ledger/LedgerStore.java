@@ -80,7 +80,7 @@ public final class LedgerStore {
      * @return the status it resumes in, RUNNING or COMPENSATING
      * @throws IllegalStateException if it is neither FAILED nor PARKED
      */
-    public Optional<SagaStatus> prepareRetry(UUID id) {
+    public Optional<SagaStatus> prepareRetry(UUID id, Instant now) {
         var current = jdbc.query("select status from " + instanceTable + " where id = ? for update",
                 (rs, n) -> SagaStatus.valueOf(rs.getString(1)), id).stream().findFirst();
         if (current.isEmpty()) {
@@ -100,6 +100,9 @@ public final class LedgerStore {
             boolean insideSagasCompensate = history.stream().anyMatch(row -> row.kind() == StepKind.COMPENSATE
                     && row.status() == StepStatus.RETRYING);
             resumeAs = insideSagasCompensate ? SagaStatus.RUNNING : SagaStatus.COMPENSATING;
+        } else if (history.stream().anyMatch(row -> row.kind() == StepKind.COMPENSATION)
+                && history.stream().noneMatch(row -> row.kind() == StepKind.COMPENSATE)) {
+            resumeAs = SagaStatus.COMPENSATING; // parked while undoing its steps: go on undoing them
         } else {
             if (!history.isEmpty() && history.get(history.size() - 1).kind() == StepKind.STEP
                     && history.get(history.size() - 1).status() == StepStatus.FAILED) {
@@ -107,9 +110,12 @@ public final class LedgerStore {
             }
             resumeAs = SagaStatus.RUNNING;
         }
-        jdbc.update("update " + instanceTable + " set status = ?, error = null, finished_at = null, updated_at = now(),"
-                + " cancel_reason = case when status = 'PARKED' then null else cancel_reason end where id = ?",
-                resumeAs.name(), id);
+        // going on forward is the operator's decision: a cancel or a deadline that parked it no longer applies
+        boolean forward = resumeAs == SagaStatus.RUNNING && current.get() == SagaStatus.PARKED;
+        jdbc.update("update " + instanceTable + " set status = ?, finished_at = null, updated_at = now(),"
+                + " cancel_reason = case when ? then null else cancel_reason end,"
+                + " deadline_at = case when ? and deadline_at <= ? then null else deadline_at end where id = ?",
+                resumeAs.name(), forward, forward, SqlSupport.timestamp(now), id);
         return Optional.of(resumeAs);
     }
 

@@ -90,10 +90,12 @@ public final class OutboxStore {
                 SqlSupport.timestamp(now), sagaId);
     }
 
-    /** Unclaimed work due by {@code now}: how much, and since when the oldest is due. */
+    /**
+     * Work due by {@code now} that no live node holds (unclaimed, or claimed by a node whose lease
+     * ran out): how much, and since when the oldest is due.
+     */
     public Backlog backlog(Instant now) {
-        return jdbc.queryForObject("select count(*), min(due_at) from " + outboxTable
-                + " where claimed_by is null and due_at <= ?", (rs, n) -> new Backlog(rs.getLong(1),
+        return jdbc.queryForObject("select count(*), min(due_at) from " + outboxTable + " where due_at <= ?", (rs, n) -> new Backlog(rs.getLong(1),
                 SqlSupport.instant(rs, "min")), SqlSupport.timestamp(now));
     }
 

@@ -121,6 +121,7 @@ public final class ReplayEngine implements AutoCloseable {
                 (number, error, retryIn) -> recordFailure(execution, step, attempt, error, retryIn),
                 SagaControl.class);
         if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
+            stepAttempted(execution, attempt.row, SagaListener.StepOutcome.COMPLETED); // after its commit
             if (step.pivot()) {
                 execution.pivotCompleted(step.name());
             }
@@ -390,7 +391,6 @@ public final class ReplayEngine implements AutoCloseable {
         }
         record(execution, row);
         attempt.row = row;
-        stepAttempted(execution, row, SagaListener.StepOutcome.COMPLETED);
     }
 
     private void stepAttempted(SagaExecution execution, StepRecord row, SagaListener.StepOutcome outcome) {
