@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,7 +15,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
@@ -22,6 +27,7 @@ import org.springframework.web.client.RestClient;
 import dev.saga.SagaClient;
 import dev.saga.SagaStatus;
 import dev.saga.shop.inventory.StockRepository;
+import dev.saga.shop.order.EmailView;
 import dev.saga.shop.order.OrderStatus;
 import dev.saga.shop.order.OrderView;
 import dev.saga.shop.order.PlacedOrder;
@@ -31,13 +37,27 @@ import dev.saga.shop.payment.PaymentStatus;
 
 /**
  * The shop end to end over HTTP, on an embedded PostgreSQL of its own (a fresh data folder,
- * deleted on shutdown), whatever {@code SAGA_TEST_JDBC_URL} says.
+ * deleted on shutdown), with tiny delays and timeouts. Every email's first attempt fails after the
+ * mail was written ({@code email-fail-first-attempts=1}), so every test also shows that a retried
+ * send mails once.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+        "shop.gateway.callback-delay=50ms",
+        "shop.gateway.decline-above=500.00",
+        "shop.timeouts.payment=20s",
+        "shop.timeouts.pick=2s",
+        "shop.timeouts.pickup-reminder=1s",
+        "shop.timeouts.pickup-close=1s",
+        "shop.faults.email-fail-first-attempts=1",
+        "saga.retry.delay=100ms",
+        "saga.sagas.order-fulfilment.steps.sendConfirmation.delay=100ms",
+        "saga.sagas.order-fulfilment.steps.createLabel.delay=50ms"})
 class ShopApplicationTests {
 
     private static final Path DATA_DIR =
             Path.of(System.getProperty("java.io.tmpdir"), "saga-sample-shop-test-" + UUID.randomUUID());
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     @DynamicPropertySource
     static void embeddedDatabase(DynamicPropertyRegistry registry) {
@@ -57,33 +77,68 @@ class ShopApplicationTests {
     @Autowired
     PaymentRepository payments;
 
+    @Autowired
+    JdbcClient jdbc;
+
     RestClient http;
 
     @BeforeEach
     void client() {
-        http = RestClient.create("http://localhost:" + port);
+        http = RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { })
+                .build();
     }
 
     @Test
-    void anOrderInStockIsChargedReservedAndShipped() {
+    void anOrderIsPaidReservedLabelledPickedConfirmedAndCollected() {
         int before = available("widget");
 
         var placed = place("widget", 2);
+        awaitStatus(placed, OrderStatus.LABELLED);
+        assertThat(order(placed.orderId()).amount()).isEqualByComparingTo("19.98");
+        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
+                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.APPROVED);
+        assertThat(post("/orders/{id}/picked", placed.orderId())).isEqualTo(HttpStatus.ACCEPTED);
+        awaitStatus(placed, OrderStatus.PICKED);
+        assertThat(post("/orders/{id}/collected", placed.orderId())).isEqualTo(HttpStatus.ACCEPTED);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(WAIT).untilAsserted(() -> {
             var order = order(placed.orderId());
             assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPLETED);
-            assertThat(order.status()).isEqualTo(OrderStatus.SHIPPED);
+            assertThat(order.status()).isEqualTo(OrderStatus.COLLECTED);
         });
         var receipt = sagas.awaitResult(placed.sagaId(), Receipt.class, Duration.ofSeconds(5));
-        assertThat(receipt.orderId()).isEqualTo(placed.orderId());
+        assertThat(receipt.outcome()).isEqualTo(OrderStatus.COLLECTED);
         assertThat(receipt.trackingNumber()).startsWith("TRK-");
         assertThat(payments.findByOrderId(placed.orderId())).singleElement().satisfies(payment -> {
             assertThat(payment.getId()).isEqualTo(receipt.chargeId());
-            assertThat(payment.getStatus()).isEqualTo(PaymentStatus.CHARGED);
+            assertThat(payment.getStatus()).isEqualTo(PaymentStatus.APPROVED);
             assertThat(payment.getAmount()).isEqualByComparingTo("19.98");
         });
         assertThat(available("widget")).isEqualTo(before - 2);
+        assertThat(labelStatus(placed.orderId())).isEqualTo("CREATED");
+        assertThat(emails(placed.orderId())).extracting(EmailView::kind).containsExactly("CONFIRMATION");
+        // the order is finished: signalling it again is a conflict
+        assertThat(post("/orders/{id}/collected", placed.orderId())).isEqualTo(HttpStatus.CONFLICT);
+    }
+
+    @Test
+    void aDeclinedPaymentReservesNothingAndRefundsNothing() {
+        int before = available("widget");
+
+        var placed = place("widget", 60); // 599.40, above shop.gateway.decline-above
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var order = order(placed.orderId());
+            assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPENSATED);
+            assertThat(order.status()).isEqualTo(OrderStatus.DECLINED);
+        });
+        assertThat(order(placed.orderId()).sagaError()).contains("PaymentDeclined");
+        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
+                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.DECLINED);
+        assertThat(available("widget")).isEqualTo(before);
+        assertThat(labelStatus(placed.orderId())).isNull();
+        assertThat(emails(placed.orderId())).isEmpty();
     }
 
     @Test
@@ -92,7 +147,7 @@ class ShopApplicationTests {
 
         var placed = place("gizmo", before + 1);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(WAIT).untilAsserted(() -> {
             var order = order(placed.orderId());
             assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPENSATED);
             assertThat(order.status()).isEqualTo(OrderStatus.CANCELLED);
@@ -101,10 +156,98 @@ class ShopApplicationTests {
         assertThat(payments.findByOrderId(placed.orderId())).singleElement()
                 .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.REFUNDED);
         assertThat(available("gizmo")).isEqualTo(before);
+        assertThat(labelStatus(placed.orderId())).isNull();
+    }
+
+    @Test
+    void anOrderNobodyPicksInTimeIsUndoneAndRefunded() {
+        int before = available("gadget");
+
+        var placed = place("gadget", 1);
+        awaitStatus(placed, OrderStatus.LABELLED);
+        assertThat(available("gadget")).isEqualTo(before - 1);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var order = order(placed.orderId());
+            assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPENSATED);
+            assertThat(order.status()).isEqualTo(OrderStatus.CANCELLED);
+        });
+        assertThat(order(placed.orderId()).sagaError()).contains("NotPickedInTime");
+        assertThat(labelStatus(placed.orderId())).isEqualTo("VOIDED");
+        assertThat(available("gadget")).isEqualTo(before);
+        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
+                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.REFUNDED);
+        assertThat(emails(placed.orderId())).isEmpty();
+    }
+
+    @Test
+    void aRetriedConfirmationIsMailedOnce() {
+        var placed = place("widget", 1);
+        awaitStatus(placed, OrderStatus.LABELLED);
+        post("/orders/{id}/picked", placed.orderId());
+        awaitStatus(placed, OrderStatus.PICKED);
+        await().atMost(WAIT).until(() -> !emails(placed.orderId()).isEmpty());
+        post("/orders/{id}/collected", placed.orderId());
+        await().atMost(WAIT).until(() -> order(placed.orderId()).sagaStatus() == SagaStatus.COMPLETED);
+
+        // the first attempt wrote the mail and then failed; the retry found it written
+        var send = sagas.timeline(placed.sagaId()).stream()
+                .filter(entry -> entry.kind().equals("STEP") && entry.name().endsWith("sendConfirmation"))
+                .findFirst().orElseThrow();
+        assertThat(send.status()).isEqualTo("COMPLETED");
+        assertThat(send.attempts()).hasSize(2);
+        assertThat(send.attempts().get(0).error()).contains("EmailSendFailed");
+        assertThat(emails(placed.orderId())).extracting(EmailView::kind).containsExactly("CONFIRMATION");
+    }
+
+    @Test
+    void anOrderNeverCollectedIsRemindedThenClosedWithoutRefund() {
+        var placed = place("widget", 1);
+        awaitStatus(placed, OrderStatus.LABELLED);
+        post("/orders/{id}/picked", placed.orderId());
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var order = order(placed.orderId());
+            assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPLETED);
+            assertThat(order.status()).isEqualTo(OrderStatus.CLOSED);
+        });
+        assertThat(emails(placed.orderId())).extracting(EmailView::kind)
+                .containsExactly("CONFIRMATION", "PICKUP_REMINDER");
+        assertThat(sagas.awaitResult(placed.sagaId(), Receipt.class, Duration.ofSeconds(5)).outcome())
+                .isEqualTo(OrderStatus.CLOSED);
+        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
+                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.APPROVED);
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        assertThat(http.post().uri("/orders").contentType(MediaType.APPLICATION_JSON).body(Map.of("item", "widget"))
+                .retrieve().toBodilessEntity().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(http.post().uri("/orders").contentType(MediaType.APPLICATION_JSON).body("{not json")
+                .retrieve().toBodilessEntity().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(http.get().uri("/orders/not-a-uuid").retrieve().toBodilessEntity().getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        var unknown = UUID.randomUUID();
+        assertThat(http.get().uri("/orders/{id}", unknown).retrieve().toBodilessEntity().getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(http.get().uri("/orders/{id}/emails", unknown).retrieve().toBodilessEntity().getStatusCode())
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(post("/orders/{id}/picked", unknown)).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(post("/orders/{id}/collected", unknown)).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(http.post().uri("/webhooks/payments").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("sagaId", unknown, "chargeId", unknown, "outcome", "APPROVED"))
+                .retrieve().toBodilessEntity().getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(http.post().uri("/webhooks/payments").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("sagaId", unknown, "chargeId", unknown, "outcome", "MAYBE"))
+                .retrieve().toBodilessEntity().getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(http.post().uri("/webhooks/payments").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("sagaId", unknown)).retrieve().toBodilessEntity().getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
     }
 
     private PlacedOrder place(String item, int quantity) {
-        var response = http.post().uri("/orders").body(Map.of("item", item, "quantity", quantity))
+        var response = http.post().uri("/orders").contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("item", item, "quantity", quantity, "email", "ada@example.com"))
                 .retrieve().toEntity(PlacedOrder.class);
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
         assertThat(response.getHeaders().getLocation()).hasToString("/orders/" + response.getBody().orderId());
@@ -112,8 +255,27 @@ class ShopApplicationTests {
         return response.getBody();
     }
 
+    private void awaitStatus(PlacedOrder placed, OrderStatus status) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> order(placed.orderId()).status() == status);
+    }
+
+    private HttpStatusCode post(String uri, UUID id) {
+        return http.post().uri(uri, id).retrieve().toBodilessEntity().getStatusCode();
+    }
+
     private OrderView order(UUID id) {
         return http.get().uri("/orders/{id}", id).retrieve().body(OrderView.class);
+    }
+
+    private List<EmailView> emails(UUID id) {
+        return http.get().uri("/orders/{id}/emails", id).retrieve()
+                .body(new ParameterizedTypeReference<List<EmailView>>() { });
+    }
+
+    private String labelStatus(UUID orderId) {
+        return jdbc.sql("select status from shipping_label where order_id = ?").param(orderId)
+                .query(String.class).optional().orElse(null);
     }
 
     private int available(String item) {

@@ -10,6 +10,7 @@ import java.util.UUID;
  * @param item what was ordered
  * @param quantity how many
  * @param amount what the customer pays
+ * @param customerEmail where the emails go
  */
-public record OrderRequest(UUID orderId, String item, int quantity, BigDecimal amount) {
+public record OrderRequest(UUID orderId, String item, int quantity, BigDecimal amount, String customerEmail) {
 }

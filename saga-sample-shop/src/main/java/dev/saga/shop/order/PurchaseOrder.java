@@ -1,5 +1,6 @@
 package dev.saga.shop.order;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -24,6 +25,10 @@ public class PurchaseOrder {
 
     private int quantity;
 
+    private BigDecimal amount;
+
+    private String customerEmail;
+
     @Enumerated(EnumType.STRING)
     private OrderStatus status;
 
@@ -34,9 +39,11 @@ public class PurchaseOrder {
     protected PurchaseOrder() {
     }
 
-    public PurchaseOrder(String item, int quantity) {
+    public PurchaseOrder(String item, int quantity, BigDecimal amount, String customerEmail) {
         this.item = item;
         this.quantity = quantity;
+        this.amount = amount;
+        this.customerEmail = customerEmail;
         this.status = OrderStatus.PENDING;
         this.createdAt = Instant.now();
     }
@@ -51,6 +58,14 @@ public class PurchaseOrder {
 
     public int getQuantity() {
         return quantity;
+    }
+
+    public BigDecimal getAmount() {
+        return amount;
+    }
+
+    public String getCustomerEmail() {
+        return customerEmail;
     }
 
     public OrderStatus getStatus() {

@@ -9,7 +9,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A charge made through the (fake) payment gateway; table {@code payment}. */
+/** A charge registered with the (fake) payment gateway: the gateway's own record; table {@code payment}. */
 @Entity
 @Table(name = "payment")
 public class Payment {
@@ -25,14 +25,18 @@ public class Payment {
     @Enumerated(EnumType.STRING)
     private PaymentStatus status;
 
+    /** What the gateway sends back in its webhook so the shop finds the saga: the saga id. */
+    private UUID callbackKey;
+
     protected Payment() {
     }
 
-    Payment(UUID id, UUID orderId, BigDecimal amount) {
+    Payment(UUID id, UUID orderId, BigDecimal amount, UUID callbackKey) {
         this.id = id;
         this.orderId = orderId;
         this.amount = amount;
-        this.status = PaymentStatus.CHARGED;
+        this.callbackKey = callbackKey;
+        this.status = PaymentStatus.PENDING;
     }
 
     public UUID getId() {
@@ -49,5 +53,9 @@ public class Payment {
 
     public PaymentStatus getStatus() {
         return status;
+    }
+
+    public UUID getCallbackKey() {
+        return callbackKey;
     }
 }

@@ -12,10 +12,11 @@ public interface PaymentRepository extends JpaRepository<Payment, UUID> {
 
     List<Payment> findByOrderId(UUID orderId);
 
-    /** Marks a charged payment refunded; a second call changes nothing. */
+    List<Payment> findByStatus(PaymentStatus status);
+
+    /** Moves a payment from one status to another; 0 when it was not in {@code from} (a repeat changes nothing). */
     @Transactional
     @Modifying
-    @Query("update Payment p set p.status = dev.saga.shop.payment.PaymentStatus.REFUNDED"
-            + " where p.id = :id and p.status = dev.saga.shop.payment.PaymentStatus.CHARGED")
-    int markRefunded(UUID id);
+    @Query("update Payment p set p.status = :to where p.id = :id and p.status = :from")
+    int transition(UUID id, PaymentStatus from, PaymentStatus to);
 }

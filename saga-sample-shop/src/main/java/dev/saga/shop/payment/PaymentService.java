@@ -3,8 +3,6 @@ package dev.saga.shop.payment;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import dev.saga.Compensate;
@@ -15,43 +13,49 @@ import dev.saga.shop.order.OrderStatus;
 import dev.saga.shop.order.PurchaseOrderRepository;
 
 /**
- * Charges and refunds through a fake payment gateway (the {@code payment} table stands in for the
- * gateway's records). Not transactional, like a call to a real gateway: a retry after a crash may
- * call it again, so the charge id comes from {@link Sagas#idempotencyKey()} and a repeated charge
- * returns the first one instead of charging twice.
+ * The saga's payment steps, through the {@link FakePaymentGateway}. Not transactional, like a
+ * call to a real gateway: a retry after a crash may call it again, so the charge id comes from
+ * {@link Sagas#idempotencyKey()} and registering the same charge twice charges once.
  */
 @Service
 public class PaymentService {
 
-    private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
-
-    private final PaymentRepository payments;
+    private final FakePaymentGateway gateway;
     private final PurchaseOrderRepository orders;
 
-    PaymentService(PaymentRepository payments, PurchaseOrderRepository orders) {
-        this.payments = payments;
+    PaymentService(FakePaymentGateway gateway, PurchaseOrderRepository orders) {
+        this.gateway = gateway;
         this.orders = orders;
     }
 
+    /**
+     * Registers the charge with the gateway, handing it the saga id as the callback key. The
+     * gateway answers later, through {@code POST /webhooks/payments}; the saga waits for that.
+     */
     @Step
     public Charge charge(OrderRequest order) {
-        var chargeId = chargeIdFor(Sagas.idempotencyKey());
-        var payment = payments.findById(chargeId).orElseGet(() -> {
-            log.info("Charging {} for order {}", order.amount(), order.orderId());
-            return payments.save(new Payment(chargeId, order.orderId(), order.amount()));
-        });
-        orders.updateStatus(order.orderId(), OrderStatus.PAID);
+        var payment = gateway.register(chargeIdFor(Sagas.idempotencyKey()), order.orderId(), order.amount(),
+                Sagas.sagaId());
         return new Charge(payment.getId(), payment.getAmount());
     }
 
+    /**
+     * Undoes {@link #charge}. Copes with every case: approved (refund), still pending (void),
+     * declined (nothing was paid: nothing to refund), or never registered (a charge that failed for
+     * good has no result; its idempotency key tells which charge it would have been).
+     */
     @Compensate("charge")
     public void refund(OrderRequest order, Charge charge) {
-        // a charge that failed for good has no result, yet may have gone through: find it by its key
         var chargeId = charge != null ? charge.id() : chargeIdFor(Sagas.idempotencyKeyOfCompensatedStep());
-        if (payments.markRefunded(chargeId) > 0) {
-            log.info("Refunded charge {} of order {}", chargeId, order.orderId());
-        }
-        orders.updateStatus(order.orderId(), OrderStatus.CANCELLED);
+        var status = gateway.refund(chargeId);
+        orders.updateStatus(order.orderId(),
+                status == PaymentStatus.DECLINED ? OrderStatus.DECLINED : OrderStatus.CANCELLED);
+    }
+
+    /** The gateway approved: the order is paid. Nothing to undo here: {@link #refund} undoes the charge. */
+    @Step(compensation = Step.Compensation.NONE)
+    public void markPaid(OrderRequest order) {
+        orders.updateStatus(order.orderId(), OrderStatus.PAID);
     }
 
     private static UUID chargeIdFor(String idempotencyKey) {

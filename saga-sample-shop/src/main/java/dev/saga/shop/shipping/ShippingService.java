@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import dev.saga.Compensate;
@@ -16,35 +14,40 @@ import dev.saga.shop.order.OrderStatus;
 import dev.saga.shop.order.PurchaseOrderRepository;
 
 /**
- * Creates and voids shipping labels at a fake carrier. The tracking number comes from
- * {@link Sagas#idempotencyKey()}, so a retried call names the same label.
+ * Creates and voids shipping labels at the {@link FakeCarrier}. The tracking number comes from
+ * {@link Sagas#idempotencyKey()}, so a retried call (or one run again after a crash) names the same
+ * label. Its retry policy is in {@code application.yml} ({@code saga.sagas.order-fulfilment.steps.createLabel}).
  */
 @Service
 public class ShippingService {
 
-    private static final Logger log = LoggerFactory.getLogger(ShippingService.class);
-
+    private final FakeCarrier carrier;
     private final PurchaseOrderRepository orders;
 
-    ShippingService(PurchaseOrderRepository orders) {
+    ShippingService(FakeCarrier carrier, PurchaseOrderRepository orders) {
+        this.carrier = carrier;
         this.orders = orders;
     }
 
     @Step
     public Label createLabel(OrderRequest order) {
-        var key = UUID.nameUUIDFromBytes(Sagas.idempotencyKey().getBytes(StandardCharsets.UTF_8));
-        var label = new Label("TRK-" + key.toString().substring(0, 13).replace("-", "").toUpperCase(Locale.ROOT));
-        log.info("Created label {} for order {}", label.trackingNumber(), order.orderId());
-        orders.updateStatus(order.orderId(), OrderStatus.SHIPPED);
+        var label = new Label(trackingNumberFor(Sagas.idempotencyKey()));
+        carrier.createLabel(label.trackingNumber(), order.orderId());
+        orders.updateStatus(order.orderId(), OrderStatus.LABELLED);
         return label;
     }
 
+    /** {@code label} is null when creating it failed for good: the key tells which label it would be. */
     @Compensate("createLabel")
     public void voidLabel(OrderRequest order, Label label) {
-        // null when creating the label failed for good: the fake carrier keeps nothing to void then
-        if (label != null) {
-            log.info("Voided label {} of order {}", label.trackingNumber(), order.orderId());
-        }
+        var trackingNumber = label != null ? label.trackingNumber()
+                : trackingNumberFor(Sagas.idempotencyKeyOfCompensatedStep());
+        carrier.voidLabel(trackingNumber);
         orders.updateStatus(order.orderId(), OrderStatus.RESERVED);
+    }
+
+    private static String trackingNumberFor(String idempotencyKey) {
+        var key = UUID.nameUUIDFromBytes(idempotencyKey.getBytes(StandardCharsets.UTF_8));
+        return "TRK-" + key.toString().substring(0, 13).replace("-", "").toUpperCase(Locale.ROOT);
     }
 }

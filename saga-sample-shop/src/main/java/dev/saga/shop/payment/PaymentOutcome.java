@@ -1,0 +1,7 @@
+package dev.saga.shop.payment;
+
+/** The gateway's answer to a charge. */
+public enum PaymentOutcome {
+    APPROVED,
+    DECLINED
+}
