@@ -9,17 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ReflectionUtils;
 
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
@@ -170,30 +169,19 @@ public final class Compensator {
         var bean = beans.apply(definition.beanName());
         var method = definition.compensation();
         ReflectionUtils.makeAccessible(method);
-        Supplier<StepRecord> callAndRecord = () -> {
+        return EffectTransaction.run(transactionManager, definition.compensationTransaction(), () -> {
             var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), row.seq(), row.compensates()));
             try {
                 method.invoke(bean, arguments);
             } catch (InvocationTargetException e) {
-                throw new CompensationFailure(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new CompensationFailure(e);
+                throw e.getCause();
             } finally {
                 SagaContextHolder.restore(previous);
             }
             var done = row.succeeded(null, startedAt, clock.now());
             ledger.record(fence, done);
             return done;
-        };
-        try {
-            if (definition.compensationTransaction() == null) {
-                return callAndRecord.get();
-            }
-            return new TransactionTemplate(transactionManager, definition.compensationTransaction())
-                    .execute(status -> callAndRecord.get());
-        } catch (CompensationFailure failure) {
-            throw failure.getCause();
-        }
+        });
     }
 
     private Object[] arguments(StepDefinition definition, StepRecord step) {
@@ -214,12 +202,5 @@ public final class Compensator {
     private static String failedMessage(StepRecord row) {
         return "Compensation of step '" + row.name() + "' (#" + row.compensates() + ") failed after "
                 + row.attemptCount() + " attempt(s): " + row.error();
-    }
-
-    /** A compensation's own exception, carried through the transaction callback. */
-    private static final class CompensationFailure extends RuntimeException {
-        CompensationFailure(Throwable cause) {
-            super(cause);
-        }
     }
 }

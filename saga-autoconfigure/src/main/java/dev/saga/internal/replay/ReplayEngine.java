@@ -28,6 +28,7 @@ import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.LedgerStore;
@@ -352,7 +353,7 @@ public final class ReplayEngine implements AutoCloseable {
             }
             return unwrap(running); // its success is being recorded right now: take it
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
+            throw causeOf(e);
         }
     }
 
@@ -360,26 +361,21 @@ public final class ReplayEngine implements AutoCloseable {
         try {
             return running.get();
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
+            throw causeOf(e);
         }
+    }
+
+    private static Throwable causeOf(ExecutionException e) {
+        return e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
     }
 
     private Object attemptAndRecord(SagaExecution execution, StepDefinition step, AttemptState attempt,
             Proceed proceed) throws Throwable {
-        try {
-            if (!step.transactional()) {
-                Object result = proceed.proceed();
-                recordSuccess(execution, step, attempt, result);
-                return result;
-            }
-            return new TransactionTemplate(transactionManager, step.transaction()).execute(status -> {
-                Object result = unchecked(proceed);
-                recordSuccess(execution, step, attempt, result);
-                return result;
-            });
-        } catch (AttemptFailure failure) {
-            throw failure.getCause();
-        }
+        return EffectTransaction.run(transactionManager, step.transaction(), () -> {
+            Object result = proceed.proceed();
+            recordSuccess(execution, step, attempt, result);
+            return result;
+        });
     }
 
     private void recordSuccess(SagaExecution execution, StepDefinition step, AttemptState attempt, Object result) {
@@ -458,16 +454,6 @@ public final class ReplayEngine implements AutoCloseable {
         }
     }
 
-    private static Object unchecked(Proceed proceed) {
-        try {
-            return proceed.proceed();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new AttemptFailure(e);
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> RuntimeException sneaky(Throwable error) throws E {
         throw (E) error;
@@ -478,7 +464,7 @@ public final class ReplayEngine implements AutoCloseable {
         timedSteps.shutdownNow();
     }
 
-    /** A checked exception of a step, carried through the transaction callback. */
+    /** A step's own failure, carried out of the thread that ran a timed attempt. */
     private static final class AttemptFailure extends RuntimeException {
         AttemptFailure(Throwable cause) {
             super(null, cause, false, false);
