@@ -31,6 +31,7 @@ import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
@@ -117,7 +118,7 @@ public final class DefaultSagaClient implements SagaClient {
         }
         var payloadJson = codec.write(payload, "payload of signal '" + signalName + "'");
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
-        ledger.findInstance(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+        requireInstance(sagaId);
         return transaction.execute(status -> {
             outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which runs lock rows
             if (ledger.lockStatus(sagaId).map(DefaultSagaClient::finishedForGood).orElse(true)) {
@@ -145,16 +146,14 @@ public final class DefaultSagaClient implements SagaClient {
     public void cancel(UUID sagaId, String reason) {
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
-        var current = ledger.findInstance(sagaId)
-                .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId)).status();
+        var current = requireInstance(sagaId).status();
         if (current.isTerminal()) {
             throw new IllegalStateException("Saga " + sagaId + " has finished (" + current
                     + "); there is nothing to cancel");
         }
         transaction.executeWithoutResult(status -> {
             outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which claims lock rows
-            var sagaStatus = ledger.requestCancel(sagaId, why)
-                    .orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            var sagaStatus = ledger.requestCancel(sagaId, why).orElseThrow(() -> unknown(sagaId));
             if (sagaStatus.isTerminal()) {
                 throw new IllegalStateException("Saga " + sagaId + " has finished (" + sagaStatus
                         + "); there is nothing to cancel");
@@ -166,7 +165,7 @@ public final class DefaultSagaClient implements SagaClient {
     @Override
     public void retry(UUID sagaId) {
         transaction.executeWithoutResult(status -> {
-            ledger.prepareRetry(sagaId, clock.now()).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            ledger.prepareRetry(sagaId, clock.now()).orElseThrow(() -> unknown(sagaId));
             outbox.add(sagaId, clock.now());
             wakeAfterCommit();
         });
@@ -184,9 +183,7 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public List<SagaStepView> timeline(UUID sagaId) {
-        if (ledger.findInstance(sagaId).isEmpty()) {
-            throw new UnknownSagaException("No saga with id " + sagaId);
-        }
+        requireInstance(sagaId);
         return ledger.steps(sagaId).stream().map(DefaultSagaClient::view).toList();
     }
 
@@ -236,6 +233,14 @@ public final class DefaultSagaClient implements SagaClient {
                         .collect(java.util.stream.Collectors.joining(", ")) + ")";
     }
 
+    private InstanceRecord requireInstance(UUID sagaId) {
+        return ledger.findInstance(sagaId).orElseThrow(() -> unknown(sagaId));
+    }
+
+    private static UnknownSagaException unknown(UUID sagaId) {
+        return new UnknownSagaException("No saga with id " + sagaId);
+    }
+
     private void wakeAfterCommit() {
         afterCommit(workListener::workAdded);
     }
@@ -275,7 +280,7 @@ public final class DefaultSagaClient implements SagaClient {
         var deadline = Instant.now().plus(timeout);
         long pause = 5;
         while (true) {
-            var view = find(sagaId).orElseThrow(() -> new UnknownSagaException("No saga with id " + sagaId));
+            var view = requireInstance(sagaId).toView();
             if (view.status() == SagaStatus.COMPLETED) {
                 return resultType.cast(codec.read(view.output(), resultType, "output of saga " + view.name()));
             }

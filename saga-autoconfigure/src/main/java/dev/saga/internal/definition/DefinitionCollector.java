@@ -34,15 +34,11 @@ public final class DefinitionCollector {
     private final List<StepDefinition> steps = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    /** Whether the class declares any {@code @Step} method, so its beans need a proxy. */
-    public static boolean declaresSteps(Class<?> userClass) {
-        return !stepMethods(userClass).isEmpty();
-    }
-
     /**
      * Records what the bean declares.
      *
-     * @return whether the bean's steps can be intercepted by a class-based proxy
+     * @return whether the bean declares steps that a class-based proxy can intercept, so it
+     *     needs one
      */
     public synchronized boolean inspect(String beanName, Class<?> userClass) {
         var saga = AnnotatedElementUtils.findMergedAnnotation(userClass, Saga.class);
@@ -51,12 +47,9 @@ public final class DefinitionCollector {
         }
         var stepMethods = stepMethods(userClass);
         if (stepMethods.isEmpty()) {
-            if (!compensateMethods(userClass).isEmpty()) {
-                compensateMethods(userClass).forEach(m -> problems.add(
-                        "@Compensate method " + where(m) + " names step '" + compensated(m)
-                                + "' but " + userClass.getName() + " declares no @Step method"));
-            }
-            return true;
+            compensateMethods(userClass).forEach(m -> problems.add("@Compensate method " + where(m)
+                    + " names step '" + compensated(m) + "' but " + userClass.getName() + " declares no @Step method"));
+            return false;
         }
         if (saga != null) {
             stepMethods.forEach(m -> problems.add("@Step method " + where(m) + " is declared on @Saga bean '"

@@ -47,8 +47,7 @@ public final class SagaAnnotationPostProcessor extends AbstractBeanFactoryAwareA
         if (userClass.getName().startsWith("org.springframework.") || userClass.getName().startsWith("java")) {
             return bean; // framework beans declare no sagas; skip the reflection
         }
-        boolean proxiable = collector.inspect(beanName, userClass);
-        if (!proxiable || !DefinitionCollector.declaresSteps(userClass)) {
+        if (!collector.inspect(beanName, userClass)) {
             return bean;
         }
         return super.postProcessAfterInitialization(bean, beanName);

@@ -26,6 +26,7 @@ public final class LedgerStore {
     private final String instanceTable;
     private final String stepTable;
     private final String fencedStepUpsert;
+    private final String instanceWithHistory;
 
     public LedgerStore(JdbcTemplate jdbc, PayloadCodec codec, String schema) {
         this.jdbc = jdbc;
@@ -33,6 +34,8 @@ public final class LedgerStore {
         this.instanceTable = SqlSupport.schema(schema) + ".saga_instance";
         this.stepTable = schema + ".saga_step";
         // one round trip: the fencing check locks the instance row, the upsert happens only if it passed
+        this.instanceWithHistory = "select i.*, (select count(*) from " + stepTable
+                + " s where s.saga_id = i.id) as history from " + instanceTable + " i";
         this.fencedStepUpsert = "with fence as (update " + instanceTable + " set updated_at = now()"
                 + " where id = ? and fencing = ? returning id, cancel_reason)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
@@ -148,8 +151,7 @@ public final class LedgerStore {
         var pageArguments = new java.util.ArrayList<>(arguments);
         pageArguments.add(query.size());
         pageArguments.add((long) query.page() * query.size());
-        var sagas = jdbc.query("select i.*, (select count(*) from " + stepTable + " s where s.saga_id = i.id) as history"
-                + " from " + instanceTable + " i" + where + " order by i.created_at desc, i.id limit ? offset ?",
+        var sagas = jdbc.query(instanceWithHistory + where + " order by i.created_at desc, i.id limit ? offset ?",
                 LedgerStore::instance, pageArguments.toArray());
         return new SagaPage(sagas.stream().map(InstanceRecord::toView).toList(), query.page(), query.size(), total);
     }
@@ -194,8 +196,7 @@ public final class LedgerStore {
     }
 
     public Optional<InstanceRecord> findInstance(UUID id) {
-        return jdbc.query("select i.*, (select count(*) from " + stepTable + " s where s.saga_id = i.id) as history"
-                + " from " + instanceTable + " i where i.id = ?", LedgerStore::instance, id).stream().findFirst();
+        return jdbc.query(instanceWithHistory + " where i.id = ?", LedgerStore::instance, id).stream().findFirst();
     }
 
     /** The saga's ledger in sequence order, in one query. */

@@ -205,18 +205,11 @@ public final class ReplayEngine implements AutoCloseable {
     /** {@code Sagas.awaitSignal}: a pending signal at once, else a wait row due at the timeout. */
     Optional<Object> awaitSignal(SagaExecution execution, String name, Class<?> type, Duration timeout) {
         requireEntryMethod(execution, "awaitSignal");
-        int seq = nextSeq(execution);
-        StepRecord row = execution.recorded(seq);
-        if (row != null) {
-            requireSame(execution, row, StepKind.SIGNAL, name);
-            if (row.status() == StepStatus.COMPLETED) {
-                return received(row, type, name);
-            }
-        } else {
-            row = StepRecord.started(execution.sagaId(), seq, StepKind.SIGNAL, name, null, null, clock.now())
-                    .waitingUntil(clock.now().plus(timeout));
+        var waiting = waitRow(execution, StepKind.SIGNAL, name, timeout);
+        int seq = waiting.seq();
+        if (waiting.status() == StepStatus.COMPLETED) {
+            return received(waiting, type, name);
         }
-        var waiting = row;
         var pending = signals.oldestPending(execution.sagaId(), name);
         if (pending.isPresent()) {
             var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(), clock.now());
@@ -243,19 +236,28 @@ public final class ReplayEngine implements AutoCloseable {
         return SignalWaits.payload(codec, row.result(), type, "signal '" + name + "'");
     }
 
-    /** {@code Sagas.sleep}: a timer row due when the saga wakes. */
-    void sleep(SagaExecution execution, Duration duration) {
-        requireEntryMethod(execution, "sleep");
+    /**
+     * The wait at the next sequence number: as recorded (checked to be the same wait), or a new one,
+     * not yet written, due after {@code length}.
+     */
+    private StepRecord waitRow(SagaExecution execution, StepKind kind, String name, Duration length) {
         int seq = nextSeq(execution);
         StepRecord row = execution.recorded(seq);
         if (row != null) {
-            requireSame(execution, row, StepKind.SLEEP, "sleep");
-            if (row.status() == StepStatus.COMPLETED) {
-                return;
-            }
-        } else {
-            row = StepRecord.started(execution.sagaId(), seq, StepKind.SLEEP, "sleep", null, null, clock.now())
-                    .waitingUntil(clock.now().plus(duration));
+            requireSame(execution, row, kind, name);
+            return row;
+        }
+        var now = clock.now();
+        return StepRecord.started(execution.sagaId(), seq, kind, name, null, null, now).waitingUntil(now.plus(length));
+    }
+
+    /** {@code Sagas.sleep}: a timer row due when the saga wakes. */
+    void sleep(SagaExecution execution, Duration duration) {
+        requireEntryMethod(execution, "sleep");
+        var row = waitRow(execution, StepKind.SLEEP, "sleep", duration);
+        int seq = row.seq();
+        if (row.status() == StepStatus.COMPLETED) {
+            return;
         }
         var remaining = Duration.between(clock.now(), row.nextAttemptAt());
         if (remaining.compareTo(maxInlineWait) > 0) {
