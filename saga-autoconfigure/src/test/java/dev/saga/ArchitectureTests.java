@@ -67,8 +67,8 @@ class ArchitectureTests {
                 .whereLayer("compensation").mayOnlyBeAccessedByLayers("autoconfigure", "replay")
                 .whereLayer("retry").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client")
                 .whereLayer("outbox").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "client")
-                .whereLayer("ledger").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
-                        "outbox", "retention")
+                .whereLayer("ledger").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "compensation",
+                        "client", "outbox", "retention")
                 .whereLayer("codec").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
                         "ledger")
                 .whereLayer("time").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client", "replay",

@@ -43,7 +43,8 @@ class DurableRetryTests {
             var gaps = gaps(step.attempts());
             assertThat(gaps.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
             assertThat(gaps.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(590)).isGreaterThan(gaps.get(0));
-            assertThat(gaps.get(2)).isGreaterThanOrEqualTo(Duration.ofMillis(1190)).isGreaterThan(gaps.get(1));
+            // the second gap spans the restart, so only its lower bound says something
+            assertThat(gaps.get(2)).isGreaterThanOrEqualTo(Duration.ofMillis(1190));
             assertThat(TestEngine.client(second).find(id).orElseThrow().status()).isEqualTo(SagaStatus.COMPENSATED);
         }
     }

@@ -40,6 +40,7 @@ import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.retention.RetentionJob;
@@ -124,6 +125,13 @@ public class SagaAutoConfiguration {
         return new OutboxStore(new JdbcTemplate(dataSource), properties.schema());
     }
 
+    /** Tells callers waiting on this node when a saga that ran here finished. */
+    @Bean
+    @ConditionalOnMissingBean
+    LocalCompletions sagaLocalCompletions() {
+        return new LocalCompletions();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     SagaRegistry sagaRegistry() {
@@ -192,10 +200,10 @@ public class SagaAutoConfiguration {
     SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
-            SagaClock clock, SagaEvents events) {
+            SagaClock clock, SagaEvents events, LocalCompletions completions) {
         return new SagaRunner(registry, ledger, signals, outbox, codec, engine, compensator, transactionManager,
                 beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
-                        properties.maxRecoveryAttempts()), events);
+                        properties.maxRecoveryAttempts()), events, completions);
     }
 
     @Bean
@@ -211,8 +219,26 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
-            SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events) {
-        WorkListener wakeUp = () -> dispatcher.ifAvailable(SagaDispatcher::workAdded);
+            SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
+            LocalCompletions completions) {
+        WorkListener wakeUp = new WorkListener() {
+            @Override
+            public void workAdded() {
+                dispatcher.ifAvailable(SagaDispatcher::workAdded);
+            }
+
+            @Override
+            public java.util.Optional<dev.saga.internal.outbox.LocalWorker> reserveWorker(UUID sagaId) {
+                var local = dispatcher.getIfAvailable();
+                return local == null ? java.util.Optional.empty() : local.reserveWorker(sagaId);
+            }
+
+            @Override
+            public boolean runsHere(UUID sagaId) {
+                var local = dispatcher.getIfAvailable();
+                return local != null && local.runsHere(sagaId);
+            }
+        };
         var deadlines = new java.util.HashMap<String, java.time.Duration>();
         properties.sagas().forEach((saga, settings) -> {
             if (settings.deadline() != null) {
@@ -220,7 +246,7 @@ public class SagaAutoConfiguration {
             }
         });
         return new DefaultSagaClient(registry, ledger, signals, outbox, codec, transactionManager, wakeUp, clock,
-                deadlines, policies, events);
+                deadlines, policies, events, completions);
     }
 
     @Bean

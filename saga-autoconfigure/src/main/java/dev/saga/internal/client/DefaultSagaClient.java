@@ -35,6 +35,8 @@ import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.outbox.LocalCompletions;
+import dev.saga.internal.outbox.LocalWorker;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.retry.RetryPolicies;
@@ -58,10 +60,13 @@ public final class DefaultSagaClient implements SagaClient {
     private final Map<String, Duration> defaultDeadlines;
     private final RetryPolicies policies;
     private final SagaEvents events;
+    private final LocalCompletions completions;
 
     public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, PlatformTransactionManager transactionManager, WorkListener workListener,
-            SagaClock clock, Map<String, Duration> defaultDeadlines, RetryPolicies policies, SagaEvents events) {
+            SagaClock clock, Map<String, Duration> defaultDeadlines, RetryPolicies policies, SagaEvents events,
+            LocalCompletions completions) {
+        this.completions = completions;
         this.policies = policies;
         this.events = events;
         this.registry = registry;
@@ -93,22 +98,42 @@ public final class DefaultSagaClient implements SagaClient {
         var effective = options == null ? StartOptions.defaults() : options;
         var inputJson = codec.write(checkedInput(saga, input), "input of saga " + saga.name());
         var within = effective.deadline() != null ? effective.deadline() : defaultDeadlines.get(saga.name());
-        return transaction.execute(status -> {
-            var id = UUID.randomUUID();
-            var now = clock.now();
-            var deadline = within == null ? null : now.plus(within);
-            if (!ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson, deadline)) {
-                return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
+        var id = UUID.randomUUID();
+        var now = clock.now();
+        var deadline = within == null ? null : now.plus(within);
+        // a saga due now is written claimed by a free worker of this node, which runs it after the commit
+        var worker = effective.startDelay().isZero() ? workListener.reserveWorker(id).orElse(null) : null;
+        boolean inserted;
+        try {
+            inserted = worker == null
+                    ? ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
+                            deadline, now.plus(effective.startDelay()), null, 0)
+                    : ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
+                            deadline, worker.leaseEnd(), worker.nodeId(), LocalWorker.FIRST_FENCING);
+        } catch (RuntimeException e) {
+            if (worker != null) {
+                worker.release();
             }
-            outbox.add(id, now.plus(effective.startDelay()));
-            afterCommit(() -> {
-                events.sagaStarted(saga.name());
-                if (effective.startDelay().isZero()) {
-                    workListener.workAdded();
-                }
-            });
-            return id;
-        });
+            throw e;
+        }
+        if (!inserted) {
+            if (worker != null) {
+                worker.release();
+            }
+            return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
+        }
+        var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
+                inputJson, null, null, LocalWorker.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
+        // one statement, so without a caller's transaction it has committed here already
+        afterCommit(() -> {
+            events.sagaStarted(saga.name());
+            if (worker != null) {
+                worker.run(started);
+            } else if (effective.startDelay().isZero()) {
+                workListener.workAdded();
+            }
+        }, worker == null ? null : worker::release);
+        return id;
     }
 
     @Override
@@ -242,14 +267,29 @@ public final class DefaultSagaClient implements SagaClient {
     }
 
     private void wakeAfterCommit() {
-        afterCommit(workListener::workAdded);
+        afterCommit(workListener::workAdded, null);
     }
 
-    private static void afterCommit(Runnable action) {
+    /**
+     * Runs the action once the caller's transaction commits (at once when there is none), or the
+     * other one, when not null, if it rolls back.
+     */
+    private static void afterCommit(Runnable action, Runnable onRollback) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            action.run();
+            return;
+        }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 action.run();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED && onRollback != null) {
+                    onRollback.run();
+                }
             }
         });
     }
@@ -278,26 +318,62 @@ public final class DefaultSagaClient implements SagaClient {
     @Override
     public <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
         var deadline = Instant.now().plus(timeout);
-        long pause = 5;
-        while (true) {
-            var view = requireInstance(sagaId).toView();
-            if (view.status() == SagaStatus.COMPLETED) {
-                return resultType.cast(codec.read(view.output(), resultType, "output of saga " + view.name()));
+        var watch = completions.watch(sagaId);
+        try {
+            long pause = 5;
+            while (true) {
+                LocalCompletions.Finished outcome;
+                if ((watch.isDone() || workListener.runsHere(sagaId)) && Instant.now().isBefore(deadline)) {
+                    // running on this node: its worker tells when the run ends, nothing to read meanwhile
+                    outcome = waitFor(watch, Math.min(1000, millisUntil(deadline)), sagaId);
+                } else {
+                    var view = requireInstance(sagaId).toView();
+                    if (view.status().isTerminal()) {
+                        outcome = new LocalCompletions.Finished(view.name(), view.status(), view.output(),
+                                view.error());
+                    } else if (Instant.now().isAfter(deadline)) {
+                        throw new SagaTimeoutException("Saga " + sagaId + " (" + view.name() + ") has not finished"
+                                + " within " + timeout + "; it is " + view.status());
+                    } else {
+                        outcome = waitFor(watch, Math.min(pause, millisUntil(deadline)), sagaId);
+                        pause = Math.min(pause * 2, 200);
+                    }
+                }
+                if (outcome != null) {
+                    return result(sagaId, outcome, resultType);
+                }
+                if (watch.isDone()) {
+                    watch = completions.watch(sagaId); // its run here ended unfinished: read it, watch again
+                }
             }
-            if (view.status().isTerminal()) {
-                throw new SagaFailedException(sagaId, view.status(), view.error());
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new SagaTimeoutException("Saga " + sagaId + " (" + view.name() + ") has not finished within "
-                        + timeout + "; it is " + view.status());
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SagaTimeoutException("Interrupted while waiting for saga " + sagaId);
-            }
-            pause = Math.min(pause * 2, 200);
+        } finally {
+            completions.unwatch(sagaId, watch);
+        }
+    }
+
+    private <T> T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {
+        if (outcome.status() != SagaStatus.COMPLETED) {
+            throw new SagaFailedException(sagaId, outcome.status(), outcome.error());
+        }
+        return resultType.cast(codec.read(outcome.output(), resultType, "output of saga " + outcome.name()));
+    }
+
+    private static long millisUntil(Instant deadline) {
+        return Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+    }
+
+    /** The outcome if it arrives within the time given, else null. */
+    private static LocalCompletions.Finished waitFor(java.util.concurrent.CompletableFuture<LocalCompletions.Finished>
+            finishedHere, long millis, UUID sagaId) {
+        try {
+            return finishedHere.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SagaTimeoutException("Interrupted while waiting for saga " + sagaId);
+        } catch (java.util.concurrent.ExecutionException impossible) {
+            throw new IllegalStateException(impossible.getCause());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.saga.internal.dispatch;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
+import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.outbox.LocalWorker;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
@@ -21,9 +24,10 @@ import dev.saga.spi.DispatcherStatus;
 
 /**
  * Claims due work and runs it on a bounded pool of workers (Spring's task scheduler and executor).
- * One scheduler thread polls (every
- * poll interval, and at once when work was added on this node or a worker became free) and renews
- * the leases of running sagas; it never claims more sagas than it has free workers.
+ * One scheduler thread polls (every poll interval, at once when work was added on this node, and
+ * when a worker became free while due work may be waiting) and renews the leases of running
+ * sagas; it never claims more sagas than it has free workers. A saga started on this node while a
+ * worker is free is written already claimed and handed to that worker after its commit.
  */
 public final class SagaDispatcher implements SmartLifecycle, WorkListener, DispatcherStatus {
 
@@ -34,6 +38,8 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private final DispatcherSettings settings;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollRequested = new AtomicBoolean();
+    /** The last poll may have left due work behind: look again as soon as a worker is free. */
+    private volatile boolean moreMayBeDue = true;
     private volatile ThreadPoolTaskScheduler scheduler;
     private volatile ThreadPoolTaskExecutor workers;
     private volatile boolean active;
@@ -64,7 +70,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         scheduler.setThreadNamePrefix("saga-dispatcher-");
         scheduler.initialize();
         active = true;
-        scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
+        scheduler.scheduleWithFixedDelay(this::scheduledPoll, settings.pollInterval());
         var renewEvery = settings.lease().dividedBy(3);
         scheduler.scheduleWithFixedDelay(this::renewLeases, java.time.Instant.now().plus(renewEvery), renewEvery);
         log.info("Saga dispatcher started on node {} with {} workers", settings.nodeId(), settings.workerThreads());
@@ -152,8 +158,46 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         return settings.pollInterval();
     }
 
-    private void poll() {
-        pollRequested.set(false);
+    @Override
+    public Optional<LocalWorker> reserveWorker(UUID sagaId) {
+        if (!active || running.size() >= settings.workerThreads() || !running.add(sagaId)) {
+            return Optional.empty();
+        }
+        var leaseEnd = clock.now().plus(settings.lease());
+        return Optional.of(new LocalWorker() {
+            @Override
+            public String nodeId() {
+                return settings.nodeId();
+            }
+
+            @Override
+            public java.time.Instant leaseEnd() {
+                return leaseEnd;
+            }
+
+            @Override
+            public void run(InstanceRecord started) {
+                try {
+                    workers.execute(() -> runClaimed(Claim.startedHere(started)));
+                } catch (RuntimeException stopping) {
+                    running.remove(sagaId); // its lease runs out and a node resumes it
+                }
+            }
+
+            @Override
+            public void release() {
+                running.remove(sagaId);
+            }
+        });
+    }
+
+    @Override
+    public boolean runsHere(UUID sagaId) {
+        return running.contains(sagaId);
+    }
+
+    /** The timed poll: also cancels sagas whose deadline passed (at most one poll interval late). */
+    private void scheduledPoll() {
         if (!active) {
             return;
         }
@@ -165,15 +209,25 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         } catch (RuntimeException e) {
             log.warn("Saga dispatcher on node {} could not check deadlines: {}", settings.nodeId(), e.getMessage());
         }
+        poll();
+    }
+
+    private void poll() {
+        pollRequested.set(false);
+        if (!active) {
+            return;
+        }
         int free = settings.workerThreads() - running.size();
         if (free <= 0) {
+            moreMayBeDue = true;
             lastSuccessfulPoll = java.time.Instant.now(); // busy is healthy
             return;
         }
         try {
             var now = clock.now();
-            for (Claim claim : outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()),
-                    Set.copyOf(running))) {
+            var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), Set.copyOf(running));
+            moreMayBeDue = claims.size() == free;
+            for (Claim claim : claims) {
                 running.add(claim.sagaId());
                 workers.execute(() -> runClaimed(claim));
             }
@@ -190,7 +244,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
         } finally {
             running.remove(claim.sagaId());
-            workAdded(); // a worker is free: look for more right away
+            if (moreMayBeDue) {
+                workAdded(); // a worker is free and work may be waiting: look right away
+            }
         }
     }
 

@@ -27,6 +27,8 @@ public final class LedgerStore {
     private final String stepTable;
     private final String fencedStepUpsert;
     private final String instanceWithHistory;
+    private final String insertWithWork;
+    private final String finishAndRemoveWork;
 
     public LedgerStore(JdbcTemplate jdbc, PayloadCodec codec, String schema) {
         this.jdbc = jdbc;
@@ -34,6 +36,18 @@ public final class LedgerStore {
         this.instanceTable = SqlSupport.schema(schema) + ".saga_instance";
         this.stepTable = schema + ".saga_step";
         // one round trip: the fencing check locks the instance row, the upsert happens only if it passed
+        // the outbox lives in the same schema; a saga and its work are written and removed together
+        String outboxTable = schema + ".saga_outbox";
+        this.insertWithWork = "with saga as (insert into " + instanceTable + " (id, name, version, business_key,"
+                + " status, input, deadline_at, fencing) values (?, ?, ?, ?, 'RUNNING', ?::jsonb, ?, ?)"
+                + " on conflict (name, business_key) where business_key is not null do nothing returning id)"
+                + " insert into " + outboxTable + " (saga_id, kind, due_at, claimed_by, claims)"
+                + " select id, 'RUN', ?, ?, ? from saga";
+        this.finishAndRemoveWork = "with finished as (update " + instanceTable + " set status = ?,"
+                + " output = coalesce(?::jsonb, output), error = coalesce(?, error), updated_at = now(),"
+                + " finished_at = now() where id = ? and fencing = ? returning name, created_at, output, error),"
+                + " work as (delete from " + outboxTable + " where saga_id = ? and exists (select 1 from finished))"
+                + " select name, created_at, output, error from finished";
         this.instanceWithHistory = "select i.*, (select count(*) from " + stepTable
                 + " s where s.saga_id = i.id) as history from " + instanceTable + " i";
         this.fencedStepUpsert = "with fence as (update " + instanceTable + " set updated_at = now()"
@@ -47,14 +61,18 @@ public final class LedgerStore {
                 + " no_effect = excluded.no_effect returning (select coalesce(cancel_reason, '') from fence)";
     }
 
-    /** Inserts a new instance unless one of that name already has the business key. */
+    /**
+     * Writes a new saga together with its outbox row, in one statement, unless one of that name
+     * already has the business key. The work is due at {@code due} for any node, or, when
+     * {@code claimedBy} names a node, held by that node with a lease ending at {@code due} and
+     * the first fencing number, so that it runs there without being claimed.
+     *
+     * @return false if the business key was taken (nothing was written)
+     */
     public boolean insertInstance(UUID id, String name, int version, String businessKey, String inputJson,
-            Instant deadline) {
-        return jdbc.update("insert into " + instanceTable + " (id, name, version, business_key, status, input,"
-                + " deadline_at) values (?, ?, ?, ?, ?, ?::jsonb, ?)"
-                + " on conflict (name, business_key) where business_key is not null do nothing",
-                id, name, version, businessKey, SagaStatus.RUNNING.name(), inputJson,
-                SqlSupport.timestamp(deadline)) == 1;
+            Instant deadline, Instant due, String claimedBy, long fencing) {
+        return jdbc.update(insertWithWork, id, name, version, businessKey, inputJson, SqlSupport.timestamp(deadline),
+                fencing, SqlSupport.timestamp(due), claimedBy, claimedBy == null ? 0 : 1) == 1;
     }
 
     /**
@@ -219,8 +237,13 @@ public final class LedgerStore {
         return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
     }
 
-    /** The saga whose status changed: its name and when it was started. */
-    public record StatusChange(String name, Instant createdAt) {
+    /** The saga whose status changed: its name, when it was started, and its output and error now. */
+    public record StatusChange(String name, Instant createdAt, String output, String error) {
+
+        private static StatusChange of(ResultSet rs, int row) throws SQLException {
+            return new StatusChange(rs.getString("name"), SqlSupport.instant(rs, "created_at"), rs.getString("output"),
+                    rs.getString("error"));
+        }
     }
 
     /** Sets the status (and, when not null, the output and error) if the fence still holds. */
@@ -228,9 +251,22 @@ public final class LedgerStore {
         var changed = jdbc.query("update " + instanceTable + " set status = ?, output = coalesce(?::jsonb, output),"
                 + " error = coalesce(?, error), updated_at = now(),"
                 + " finished_at = case when ? then now() else finished_at end where id = ? and fencing = ?"
-                + " returning name, created_at", (rs, n) -> new StatusChange(rs.getString(1),
-                SqlSupport.instant(rs, "created_at")),
+                + " returning name, created_at, output, error", StatusChange::of,
                 status.name(), outputJson, error, status.isTerminal(), fence.sagaId(), fence.fencing());
+        requireFence(fence, changed.size());
+        return changed.get(0);
+    }
+
+    /**
+     * Records the saga's terminal status and removes its work in one statement, if the fence
+     * still holds (every claim of another node raised it).
+     */
+    public StatusChange finish(Fence fence, SagaStatus status, String outputJson, String error) {
+        if (!status.isTerminal()) {
+            throw new IllegalArgumentException(status + " is not terminal");
+        }
+        var changed = jdbc.query(finishAndRemoveWork, StatusChange::of, status.name(), outputJson, error, fence.sagaId(),
+                fence.fencing(), fence.sagaId());
         requireFence(fence, changed.size());
         return changed.get(0);
     }

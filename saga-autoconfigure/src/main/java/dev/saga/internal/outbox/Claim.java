@@ -2,6 +2,8 @@ package dev.saga.internal.outbox;
 
 import java.util.UUID;
 
+import dev.saga.internal.ledger.InstanceRecord;
+
 /**
  * A saga this node claimed to run.
  *
@@ -10,6 +12,18 @@ import java.util.UUID;
  * @param recoveries how often the saga was claimed again after a lease ran out
  * @param wakeups the count of signals and cancellations when it was claimed; more later means
  *     the run must not sleep past them
+ * @param startedHere the saga as this node just started it (with no history), or {@code null}
+ *     when it was claimed from the outbox and must be read
  */
-public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
+public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, InstanceRecord startedHere) {
+
+    /** A claim taken from the outbox. */
+    public Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
+        this(sagaId, fencing, recoveries, wakeups, null);
+    }
+
+    /** The claim a saga started on this node holds from its first commit. */
+    public static Claim startedHere(InstanceRecord started) {
+        return new Claim(started.id(), LocalWorker.FIRST_FENCING, 0, 0, started);
+    }
 }

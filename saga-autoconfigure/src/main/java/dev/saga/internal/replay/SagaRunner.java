@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
@@ -56,12 +59,14 @@ public final class SagaRunner {
     private final SagaClock clock;
     private final Settings settings;
     private final SagaEvents events;
+    private final LocalCompletions completions;
 
     public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
-            Settings settings, SagaEvents events) {
+            Settings settings, SagaEvents events, LocalCompletions completions) {
         this.events = events;
+        this.completions = completions;
         this.registry = registry;
         this.ledger = ledger;
         this.signals = signals;
@@ -84,7 +89,8 @@ public final class SagaRunner {
         var fence = new Fence(claim.sagaId(), claim.fencing());
         MDC.put("sagaId", claim.sagaId().toString());
         try {
-            var instance = ledger.findInstance(claim.sagaId()).orElse(null);
+            var instance = claim.startedHere() != null ? claim.startedHere()
+                    : ledger.findInstance(claim.sagaId()).orElse(null);
             if (instance == null) {
                 return; // deleted meanwhile; its outbox row went with it
             }
@@ -106,6 +112,7 @@ public final class SagaRunner {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);
             releaseQuietly(claim);
         } finally {
+            completions.finished(claim.sagaId(), null); // a no-op when it finished: the waiters were told
             MDC.remove("sagaId");
             MDC.remove("saga");
         }
@@ -129,7 +136,8 @@ public final class SagaRunner {
     }
 
     private void runForward(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
-        var execution = new SagaExecution(fence, saga, ledger.steps(fence.sagaId()), engine);
+        var history = claim.startedHere() != null ? List.<StepRecord>of() : ledger.steps(fence.sagaId());
+        var execution = new SagaExecution(fence, saga, history, engine);
         String outputJson;
         var previous = SagaContextHolder.bind(execution);
         try {
@@ -247,12 +255,11 @@ public final class SagaRunner {
         finish(fence, SagaStatus.PARKED, null, reason);
     }
 
-    /** Records the terminal status and removes the saga's work, in one transaction. */
+    /** Records the terminal status and removes the saga's work, in one statement. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
-        var finished = transaction.execute(tx -> {
-            requireClaim(fence, outbox.remove(fence.sagaId(), nodeId()));
-            return ledger.updateStatus(fence, status, outputJson, error);
-        });
+        var finished = ledger.finish(fence, status, outputJson, error);
+        completions.finished(fence.sagaId(), new LocalCompletions.Finished(finished.name(), status, finished.output(),
+                finished.error()));
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), clock.now()));
     }
 
