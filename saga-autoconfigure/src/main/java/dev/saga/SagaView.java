@@ -20,7 +20,7 @@ import java.util.UUID;
  *     primitives, compensations)
  * @param deadline when it is cancelled unless finished, or {@code null}
  * @param createdAt when it was started
- * @param updatedAt when it last changed
+ * @param updatedAt when its status last changed or a node last took it up (not on every step)
  * @param finishedAt when it reached a terminal status, or {@code null}
  */
 public record SagaView(

@@ -209,10 +209,11 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock) {
+    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock,
+            LocalCompletions completions) {
         var dispatcher = properties.dispatcher();
         return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
-                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock);
+                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock, completions);
     }
 
     @Bean

@@ -15,6 +15,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.LocalWorker;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.WorkListener;
@@ -46,9 +47,12 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private volatile java.time.Instant lastSuccessfulPoll;
 
     private final SagaClock clock;
+    private final LocalCompletions completions;
 
-    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock) {
+    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock,
+            LocalCompletions completions) {
         this.clock = clock;
+        this.completions = completions;
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
@@ -244,6 +248,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
         } finally {
             running.remove(claim.sagaId());
+            completions.finished(claim.sagaId(), null); // unfinished here (a no-op when finished): waiters look
             if (moreMayBeDue) {
                 workAdded(); // a worker is free and work may be waiting: look right away
             }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
@@ -29,6 +30,7 @@ public final class LedgerStore {
     private final String instanceWithHistory;
     private final String insertWithWork;
     private final String finishAndRemoveWork;
+    private final GroupedStepWrites groupedWrites;
 
     public LedgerStore(JdbcTemplate jdbc, PayloadCodec codec, String schema) {
         this.jdbc = jdbc;
@@ -48,10 +50,13 @@ public final class LedgerStore {
                 + " finished_at = now() where id = ? and fencing = ? returning name, created_at, output, error),"
                 + " work as (delete from " + outboxTable + " where saga_id = ? and exists (select 1 from finished))"
                 + " select name, created_at, output, error from finished";
+        this.groupedWrites = new GroupedStepWrites(jdbc, instanceTable, stepTable, this::attemptLog, this::recordOne);
         this.instanceWithHistory = "select i.*, (select count(*) from " + stepTable
                 + " s where s.saga_id = i.id) as history from " + instanceTable + " i";
-        this.fencedStepUpsert = "with fence as (update " + instanceTable + " set updated_at = now()"
-                + " where id = ? and fencing = ? returning id, cancel_reason)"
+        // a share lock, not an update: a claim (which raises the fencing number) waits for this commit,
+        // so the node taking over reads this row; and no new instance row version per step
+        this.fencedStepUpsert = "with fence as (select id, cancel_reason from " + instanceTable
+                + " where id = ? and fencing = ? for share)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
                 + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)"
                 + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ? from fence"
@@ -228,13 +233,24 @@ public final class LedgerStore {
      * @return the reason the saga was asked to stop (cancelled), or empty
      */
     public Optional<String> record(Fence fence, StepRecord row) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return recordOne(fence, row); // commits with the caller's transaction (a transactional step's effect)
+        }
+        return groupedWrites.write(fence, row);
+    }
+
+    private Optional<String> recordOne(Fence fence, StepRecord row) {
         var cancelReason = jdbc.query(fencedStepUpsert, (rs, n) -> rs.getString(1), fence.sagaId(), fence.fencing(),
                 row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
-                row.result(), row.error(), row.attemptCount(), codec.write(row.attempts(), "attempt log"),
+                row.result(), row.error(), row.attemptCount(), attemptLog(row),
                 SqlSupport.timestamp(row.startedAt()), SqlSupport.timestamp(row.finishedAt()),
                 SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
         requireFence(fence, cancelReason.size());
         return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
+    }
+
+    private String attemptLog(StepRecord row) {
+        return codec.write(row.attempts(), "attempt log");
     }
 
     /** The saga whose status changed: its name, when it was started, and its output and error now. */

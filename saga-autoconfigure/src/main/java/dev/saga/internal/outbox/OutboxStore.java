@@ -34,7 +34,7 @@ public final class OutboxStore {
                 + " claimed as (update " + outboxTable + " o set claimed_by = ?, due_at = ?, claims = o.claims + 1,"
                 + " recoveries = o.recoveries + case when o.claimed_by is null then 0 else 1 end"
                 + " from due where o.saga_id = due.saga_id returning o.saga_id, o.recoveries, o.wakeups)"
-                + " update " + instanceTable + " i set fencing = i.fencing + 1 from claimed"
+                + " update " + instanceTable + " i set fencing = i.fencing + 1, updated_at = now() from claimed"
                 + " where i.id = claimed.saga_id returning i.id, i.fencing, claimed.recoveries, claimed.wakeups";
     }
 

@@ -112,7 +112,6 @@ public final class SagaRunner {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);
             releaseQuietly(claim);
         } finally {
-            completions.finished(claim.sagaId(), null); // a no-op when it finished: the waiters were told
             MDC.remove("sagaId");
             MDC.remove("saga");
         }
