@@ -92,8 +92,9 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PayloadCodec sagaPayloadCodec(ObjectProvider<ObjectMapper> mappers) {
-        return new PayloadCodec(mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()));
+    PayloadCodec sagaPayloadCodec(ObjectProvider<ObjectMapper> mappers, SagaProperties properties) {
+        return new PayloadCodec(mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()),
+                properties.maxPayloadSize().toBytes());
     }
 
     @Bean

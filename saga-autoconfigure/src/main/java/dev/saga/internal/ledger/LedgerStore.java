@@ -212,7 +212,7 @@ public final class LedgerStore {
     public Optional<String> record(Fence fence, StepRecord row) {
         var cancelReason = jdbc.query(fencedStepUpsert, (rs, n) -> rs.getString(1), fence.sagaId(), fence.fencing(),
                 row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
-                row.result(), row.error(), row.attemptCount(), codec.write(row.attempts(), "attempt log"),
+                row.result(), row.error(), row.attemptCount(), codec.writeRecord(row.attempts(), "attempt log"),
                 SqlSupport.timestamp(row.startedAt()), SqlSupport.timestamp(row.finishedAt()),
                 SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
         requireFence(fence, cancelReason.size());
