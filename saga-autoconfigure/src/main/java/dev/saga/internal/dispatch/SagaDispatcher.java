@@ -40,9 +40,15 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private volatile java.time.Instant lastSuccessfulPoll;
 
     private final SagaClock clock;
+    private final DatabaseFailures deadlineFailures;
+    private final DatabaseFailures claimFailures;
+    private final DatabaseFailures renewFailures;
 
     public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock) {
         this.clock = clock;
+        this.deadlineFailures = new DatabaseFailures(log, settings.nodeId(), "check deadlines", settings.pollInterval());
+        this.claimFailures = new DatabaseFailures(log, settings.nodeId(), "claim work", settings.pollInterval());
+        this.renewFailures = new DatabaseFailures(log, settings.nodeId(), "renew leases", settings.lease().dividedBy(3));
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
@@ -162,8 +168,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             if (expired > 0) {
                 log.info("Cancelled {} sagas whose deadline passed", expired);
             }
+            deadlineFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not check deadlines: {}", settings.nodeId(), e.getMessage());
+            deadlineFailures.failed(e);
         }
         int free = settings.workerThreads() - running.size();
         if (free <= 0) {
@@ -178,8 +185,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
                 workers.execute(() -> runClaimed(claim));
             }
             lastSuccessfulPoll = java.time.Instant.now();
+            claimFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not claim work: {}", settings.nodeId(), e.getMessage());
+            claimFailures.failed(e);
         }
     }
 
@@ -200,8 +208,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         }
         try {
             outbox.renew(settings.nodeId(), Set.copyOf(running), clock.now().plus(settings.lease()));
+            renewFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not renew leases: {}", settings.nodeId(), e.getMessage());
+            renewFailures.failed(e);
         }
     }
 }
