@@ -9,12 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.CrashConfiguration;
 import dev.saga.fixtures.Gate;
+import dev.saga.internal.time.ClockCheck;
 import dev.saga.testsupport.MovableClock;
 import dev.saga.testsupport.TestEngine;
 
@@ -40,6 +45,26 @@ class ClockJumpTests {
             lagging.advance(JUMP);
             var jdbc = TestEngine.jdbc(right);
             var leaseEnd = leaseEnd(jdbc, id);
+            var logger = (Logger) LoggerFactory.getLogger(ClockCheck.class);
+            var warnings = new ListAppender<ILoggingEvent>();
+            warnings.start();
+            logger.addAppender(warnings);
+            try {
+                var clockCheck = behind.getBean(ClockCheck.class);
+                assertThat(clockCheck.check()).hasValueSatisfying(skew -> assertThat(skew)
+                        .isBetween(JUMP.minusSeconds(5), JUMP.plusSeconds(5)));
+                clockCheck.check();
+                assertThat(warnings.list).extracting(ILoggingEvent::getFormattedMessage).as("warned once")
+                        .containsExactly("The clock of this node is PT1H behind the database's clock (more than PT1S"
+                                + " apart). Due times, leases and deadlines come from each node's own clock: a node"
+                                + " behind has its running sagas taken over by the other nodes; a node ahead takes"
+                                + " over theirs before their leases end and fires timers and deadlines early."
+                                + " Synchronise the clocks of all nodes (NTP)");
+                assertThat(right.getBean(ClockCheck.class).check()).hasValueSatisfying(skew -> assertThat(skew.abs())
+                        .isLessThan(Duration.ofSeconds(1)));
+            } finally {
+                logger.detachAppender(warnings);
+            }
 
             // three lease lengths pass while node-behind polls every 100 ms
             await().atMost(WAIT).until(() -> leaseEnd(jdbc, id).isAfter(leaseEnd.plusSeconds(3)));
