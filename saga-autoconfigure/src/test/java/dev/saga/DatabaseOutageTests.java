@@ -39,7 +39,8 @@ class DatabaseOutageTests {
 
     @Test
     void refusesToStartWithAMessageNamingTheUnreachableDatabase() throws Exception {
-        try (var proxy = new BreakableProxy(TestDatabase.freshDatabase()); var engine = new TestEngine(proxy.jdbcUrl())) {
+        try (var proxy = new BreakableProxy(TestDatabase.freshDatabase());
+                var engine = new TestEngine(proxy.jdbcUrl())) {
             proxy.cut();
 
             assertThatThrownBy(() -> engine.startNode(List.of(NapConfiguration.class)))
@@ -58,7 +59,8 @@ class DatabaseOutageTests {
     void waitsForTheDatabaseWithOneWarningAndItsUsualPollThenFinishesASagaStartedBeforeTheOutage() throws Exception {
         var logger = (Logger) LoggerFactory.getLogger(SagaDispatcher.class);
         var events = new ListAppender<ILoggingEvent>();
-        try (var proxy = new BreakableProxy(TestDatabase.freshDatabase()); var engine = new TestEngine(proxy.jdbcUrl())) {
+        try (var proxy = new BreakableProxy(TestDatabase.freshDatabase());
+                var engine = new TestEngine(proxy.jdbcUrl())) {
             var node = engine.startNode(List.of(NapConfiguration.class), List.of(
                     "spring.datasource.hikari.connection-timeout=250", "saga.dispatcher.max-inline-wait=0ms",
                     "saga.dispatcher.poll-interval=" + POLL.toMillis() + "ms"), context -> {
@@ -89,7 +91,8 @@ class DatabaseOutageTests {
                 assertThat(claimFailures).extracting(ILoggingEvent::getFormattedMessage).as("the root cause")
                         .anyMatch(message -> message.contains("PSQLException: Connection to localhost:" + proxy.port()
                                 + " refused"));
-                assertThat(claimFailures.subList(1, claimFailures.size())).extracting(ILoggingEvent::getLevel).containsOnly(Level.DEBUG);
+                assertThat(claimFailures.subList(1, claimFailures.size())).extracting(ILoggingEvent::getLevel)
+                        .containsOnly(Level.DEBUG);
                 assertThat(claimFailures.size()).as("no busy loop: at most one claim per poll interval in "
                         + outageMillis + " ms").isLessThanOrEqualTo((int) (outageMillis / POLL.toMillis()) + 2);
                 assertThat(duringOutage).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))

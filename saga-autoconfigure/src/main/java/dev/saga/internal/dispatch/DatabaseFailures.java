@@ -58,7 +58,8 @@ final class DatabaseFailures {
                 best = t;
             }
         }
-        var text = best == e ? String.valueOf(e.getMessage()) : best.getClass().getSimpleName() + ": " + best.getMessage();
+        var text = best == e ? String.valueOf(e.getMessage())
+                : best.getClass().getSimpleName() + ": " + best.getMessage();
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 }

@@ -46,9 +46,10 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
 
     public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock) {
         this.clock = clock;
-        this.deadlineFailures = new DatabaseFailures(log, settings.nodeId(), "check deadlines", settings.pollInterval());
-        this.claimFailures = new DatabaseFailures(log, settings.nodeId(), "claim work", settings.pollInterval());
-        this.renewFailures = new DatabaseFailures(log, settings.nodeId(), "renew leases", settings.lease().dividedBy(3));
+        var node = settings.nodeId();
+        this.deadlineFailures = new DatabaseFailures(log, node, "check deadlines", settings.pollInterval());
+        this.claimFailures = new DatabaseFailures(log, node, "claim work", settings.pollInterval());
+        this.renewFailures = new DatabaseFailures(log, node, "renew leases", settings.lease().dividedBy(3));
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
