@@ -19,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
 import dev.saga.SagaPage;
+import dev.saga.SagaPayloadException;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
 import dev.saga.SagaStepView;
@@ -128,6 +129,8 @@ public class SagaEndpoint {
             };
         } catch (UnknownSagaException e) {
             return error(NOT_FOUND, e.getMessage());
+        } catch (SagaPayloadException e) {
+            return error(BAD_REQUEST, e.getMessage());
         } catch (IllegalStateException e) {
             return error(CONFLICT, e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -49,6 +49,7 @@ import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryOverrides;
 import dev.saga.internal.retry.RetryPolicy;
 import dev.saga.internal.retry.SagaRetryLayers;
+import dev.saga.internal.time.ClockCheck;
 import dev.saga.internal.time.SagaClock;
 
 /**
@@ -93,8 +94,9 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PayloadCodec sagaPayloadCodec(ObjectProvider<ObjectMapper> mappers) {
-        return new PayloadCodec(mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()));
+    PayloadCodec sagaPayloadCodec(ObjectProvider<ObjectMapper> mappers, SagaProperties properties) {
+        return new PayloadCodec(mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()),
+                properties.maxPayloadSize().toBytes());
     }
 
     @Bean
@@ -116,6 +118,21 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     SagaClock sagaClock() {
         return SagaClock.system();
+    }
+
+    /**
+     * Warns when this node's clock is more than a quarter lease (at least a second) from the
+     * database's: leases and due times come from each node's clock.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    ClockCheck sagaClockCheck(SagaClock clock, DataSource dataSource, SagaProperties properties) {
+        var jdbc = new JdbcTemplate(dataSource);
+        var quarterLease = properties.dispatcher().lease().dividedBy(4);
+        var tolerance = quarterLease.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1)
+                : quarterLease;
+        return new ClockCheck(clock, () -> jdbc.queryForObject("select clock_timestamp()",
+                java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the saga engine, under {@code saga.*}.
@@ -22,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param history How long one run's history may grow before the saga must continue as new.
  * @param retention How long finished sagas are kept before they are deleted.
  * @param health When the sagas health indicator turns OUT_OF_SERVICE or DOWN.
+ * @param maxPayloadSize The largest payload stored, as UTF-8 JSON: a saga's input or output, a
+ *     step's arguments or result, a signal's payload. A larger one is refused where it is given.
  */
 @ConfigurationProperties("saga")
 public record SagaProperties(
@@ -33,10 +36,14 @@ public record SagaProperties(
         @DefaultValue("3") int maxRecoveryAttempts,
         @DefaultValue History history,
         @DefaultValue Retention retention,
-        @DefaultValue Health health) {
+        @DefaultValue Health health,
+        @DefaultValue("1MB") DataSize maxPayloadSize) {
 
     public SagaProperties {
         sagas = sagas == null ? Map.of() : Map.copyOf(sagas);
+        if (maxPayloadSize.toBytes() < 1) {
+            throw new IllegalArgumentException("saga.max-payload-size must be positive: " + maxPayloadSize);
+        }
     }
 
     /**

@@ -78,6 +78,12 @@ class SagaAutoConfigurationTests {
     }
 
     @Test
+    void refusesAPayloadLimitThatIsNotPositive() {
+        runner().withPropertyValues("saga.max-payload-size=0B").run(context -> assertThat(context)
+                .hasFailed().getFailure().rootCause().hasMessageContaining("saga.max-payload-size must be positive: 0B"));
+    }
+
+    @Test
     void migratesIntoTheConfiguredSchema() {
         runner().withPropertyValues("saga.schema=orders_saga").run(context -> {
             assertThat(context).hasNotFailed();

@@ -96,7 +96,8 @@ public final class DefaultSagaClient implements SagaClient {
 
     private UUID start(SagaDefinition saga, Object input, StartOptions options) {
         var effective = options == null ? StartOptions.defaults() : options;
-        var inputJson = codec.write(checkedInput(saga, input), "input of saga " + saga.name());
+        var inputJson = codec.write(checkedInput(saga, input), saga.takesInput() ? saga.inputType() : Object.class,
+                "input of saga '" + saga.name() + "'");
         var within = effective.deadline() != null ? effective.deadline() : defaultDeadlines.get(saga.name());
         var id = UUID.randomUUID();
         var now = clock.now();

@@ -1,6 +1,7 @@
 package dev.saga.internal.codec;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -8,26 +9,73 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Turns saga inputs, step arguments and results into JSON for the ledger and back, with the
- * application's Jackson mapper so that its modules and settings apply.
+ * application's Jackson mapper so that its modules and settings apply. Payloads are refused when
+ * they are written, never later on replay: when they cannot be written as JSON, when they cannot
+ * be read back as the type that will read them, or when they are larger than the limit.
  */
 public final class PayloadCodec {
 
-    private final ObjectMapper mapper;
+    /** The property that sets {@link #maxPayloadBytes()}, named in the messages. */
+    public static final String LIMIT_PROPERTY = "saga.max-payload-size";
 
+    private final ObjectMapper mapper;
+    private final long maxPayloadBytes;
+
+    /** A codec without a size limit. */
     public PayloadCodec(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this(mapper, Long.MAX_VALUE);
     }
 
-    /** JSON for the value; {@code null} stays {@code null}. */
+    /**
+     * @param maxPayloadBytes the largest payload, in bytes of UTF-8 JSON, that {@link #write} accepts
+     */
+    public PayloadCodec(ObjectMapper mapper, long maxPayloadBytes) {
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException(LIMIT_PROPERTY + " must be positive: " + maxPayloadBytes + " bytes");
+        }
+        this.mapper = mapper;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public long maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** JSON for the value, refused when over the size limit; {@code null} stays {@code null}. */
     public String write(Object value, String what) {
+        return checkSize(writeRecord(value, what), what);
+    }
+
+    /**
+     * JSON for the value that is also checked to read back as {@code readAs}, the type the engine
+     * will read it as later, and refused when over the size limit.
+     */
+    public String write(Object value, Type readAs, String what) {
+        var json = write(value, what);
+        if (json != null) {
+            try {
+                mapper.readValue(json, mapper.constructType(readAs));
+            } catch (JacksonException e) {
+                throw unreadable(what, value, readAs, e);
+            }
+        }
+        return json;
+    }
+
+    /**
+     * JSON for one of the engine's own records (such as a step's attempt log), which the payload
+     * limit does not apply to; {@code null} stays {@code null}.
+     */
+    public String writeRecord(Object value, String what) {
         if (value == null) {
             return null;
         }
         try {
             return mapper.writeValueAsString(value);
         } catch (JacksonException e) {
-            throw new PayloadException("Cannot store " + what + " of type " + value.getClass().getName()
-                    + " as JSON: " + e.getOriginalMessage(), e);
+            throw new PayloadException("Cannot store " + what + ": a " + value.getClass().getName()
+                    + " cannot be written as JSON: " + e.getOriginalMessage()
+                    + ". Make it serialisable by the application's Jackson mapper", e);
         }
     }
 
@@ -57,7 +105,34 @@ public final class PayloadCodec {
 
     /** A JSON array of the arguments. */
     public String writeArguments(Object[] arguments, String what) {
-        return write(arguments == null ? new Object[0] : arguments, what);
+        var all = arguments == null ? new Object[0] : arguments;
+        try {
+            return write(all, what);
+        } catch (PayloadException e) {
+            for (int i = 0; i < all.length; i++) { // name the argument that cannot be written
+                try {
+                    writeRecord(all[i], what);
+                } catch (PayloadException culprit) {
+                    var message = culprit.getMessage().replace("Cannot store " + what + ":",
+                            "Cannot store " + what + ": argument " + (i + 1) + " of " + all.length + ",");
+                    throw new PayloadException(message, culprit.getCause());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** A JSON array of the arguments, checked to read back as the parameter types. */
+    public String writeArguments(Object[] arguments, Type[] types, String what) {
+        var json = writeArguments(arguments, what);
+        try {
+            readArguments(json, types, what);
+        } catch (PayloadException e) {
+            throw new PayloadException("Cannot store " + what + ": they can be written as JSON but not read back"
+                    + " as their parameter types, as a compensation or a replay would have to: " + e.getMessage()
+                    + ". Give the types a constructor or factory Jackson can use", e);
+        }
+        return json;
     }
 
     /** The arguments, each read as its declared parameter type. */
@@ -76,5 +151,24 @@ public final class PayloadCodec {
         } catch (JacksonException e) {
             throw new PayloadException("Cannot read " + what + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    private String checkSize(String json, String what) {
+        if (json == null || json.length() <= maxPayloadBytes / 3) {
+            return json; // a char is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 chars)
+        }
+        long bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxPayloadBytes) {
+            throw new PayloadException("Cannot store " + what + ": it is " + bytes + " bytes of JSON, over the limit"
+                    + " of " + maxPayloadBytes + " bytes (" + LIMIT_PROPERTY + "). Keep large data outside the saga"
+                    + " and pass a reference to it, or raise " + LIMIT_PROPERTY);
+        }
+        return json;
+    }
+
+    private static PayloadException unreadable(String what, Object value, Type readAs, JacksonException e) {
+        return new PayloadException("Cannot store " + what + ": a " + value.getClass().getName() + " can be written"
+                + " as JSON but not read back as " + readAs.getTypeName() + ", as the saga would have to: "
+                + e.getOriginalMessage() + ". Give the type a constructor or factory Jackson can use", e);
     }
 }

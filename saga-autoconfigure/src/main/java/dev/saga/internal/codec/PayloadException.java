@@ -1,9 +1,9 @@
 package dev.saga.internal.codec;
 
-import dev.saga.SagaException;
+import dev.saga.SagaPayloadException;
 
-/** A payload could not be written to or read from JSON. */
-public class PayloadException extends SagaException {
+/** A payload could not be written to or read from JSON, or is too large to store. */
+public class PayloadException extends SagaPayloadException {
 
     public PayloadException(String message) {
         super(message);

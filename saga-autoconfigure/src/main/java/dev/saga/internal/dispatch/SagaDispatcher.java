@@ -48,11 +48,18 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
 
     private final SagaClock clock;
     private final LocalCompletions completions;
+    private final DatabaseFailures deadlineFailures;
+    private final DatabaseFailures claimFailures;
+    private final DatabaseFailures renewFailures;
 
     public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock,
             LocalCompletions completions) {
         this.clock = clock;
         this.completions = completions;
+        var node = settings.nodeId();
+        this.deadlineFailures = new DatabaseFailures(log, node, "check deadlines", settings.pollInterval());
+        this.claimFailures = new DatabaseFailures(log, node, "claim work", settings.pollInterval());
+        this.renewFailures = new DatabaseFailures(log, node, "renew leases", settings.lease().dividedBy(3));
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
@@ -210,8 +217,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             if (expired > 0) {
                 log.info("Cancelled {} sagas whose deadline passed", expired);
             }
+            deadlineFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not check deadlines: {}", settings.nodeId(), e.getMessage());
+            deadlineFailures.failed(e);
         }
         poll();
     }
@@ -236,8 +244,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
                 workers.execute(() -> runClaimed(claim));
             }
             lastSuccessfulPoll = java.time.Instant.now();
+            claimFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not claim work: {}", settings.nodeId(), e.getMessage());
+            claimFailures.failed(e);
         }
     }
 
@@ -261,8 +270,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         }
         try {
             outbox.renew(settings.nodeId(), Set.copyOf(running), clock.now().plus(settings.lease()));
+            renewFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Saga dispatcher on node {} could not renew leases: {}", settings.nodeId(), e.getMessage());
+            renewFailures.failed(e);
         }
     }
 }

@@ -250,7 +250,7 @@ public final class LedgerStore {
     }
 
     private String attemptLog(StepRecord row) {
-        return codec.write(row.attempts(), "attempt log");
+        return codec.writeRecord(row.attempts(), "attempt log");
     }
 
     /** The saga whose status changed: its name, when it was started, and its output and error now. */

@@ -23,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.saga.SagaHistoryLimitException;
 import dev.saga.StepTimeoutException;
 import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.codec.PayloadException;
 import dev.saga.internal.compensation.CompensationOutcome;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.compensation.StepScopeContext;
@@ -111,9 +112,10 @@ public final class ReplayEngine implements AutoCloseable {
             }
         } else {
             row = StepRecord.started(execution.sagaId(), seq, StepKind.STEP, step.name(), null,
-                    codec.writeArguments(arguments, "arguments of " + step.name()), clock.now());
+                    writeArguments(step, arguments), clock.now());
         }
-        var policy = policies.forStep(execution.saga().name(), step);
+        // a result that cannot be stored fails the same way again: not worth a retry
+        var policy = policies.forStep(execution.saga().name(), step).neverRetrying(PayloadException.class);
         var attempt = new AttemptState(row, clock.now());
         var sagaName = execution.saga().name();
         var outcome = retry.run(policy, row.attemptCount(),
@@ -133,6 +135,13 @@ public final class ReplayEngine implements AutoCloseable {
             throw new SagaControl.Suspend(later.delay());
         }
         throw sneaky(((DurableRetry.Outcome.Exhausted<Object>) outcome).error());
+    }
+
+    /** Refused here, before the step runs, when its compensation could not read them back. */
+    private String writeArguments(StepDefinition step, Object[] arguments) {
+        var what = "arguments of step '" + step.name() + "'";
+        return step.compensation() == null ? codec.writeArguments(arguments, what)
+                : codec.writeArguments(arguments, step.method().getGenericParameterTypes(), what);
     }
 
     private Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {
@@ -381,8 +390,8 @@ public final class ReplayEngine implements AutoCloseable {
     }
 
     private void recordSuccess(SagaExecution execution, StepDefinition step, AttemptState attempt, Object result) {
-        var row = attempt.row.succeeded(codec.write(result, "result of " + step.name()), attempt.startedAt,
-                clock.now());
+        var row = attempt.row.succeeded(codec.write(result, step.method().getGenericReturnType(),
+                "result of step '" + step.name() + "'"), attempt.startedAt, clock.now());
         if (!attempt.claimSuccess()) {
             throw new IllegalStateException("Step " + step.name() + " finished after its timeout; its effect is"
                     + " rolled back where it is transactional");

@@ -38,6 +38,16 @@ public record RetryPolicy(int maxRetries, Duration delay, double multiplier, Dur
         return new RetryPolicy(maxRetries, delay, multiplier, maxDelay, jitter, List.of(), List.of(), Duration.ZERO);
     }
 
+    /** This policy, with a failure type that is never retried whatever the configuration says. */
+    public RetryPolicy neverRetrying(Class<? extends Throwable> type) {
+        if (excludes.contains(type)) {
+            return this;
+        }
+        var more = new java.util.ArrayList<Class<? extends Throwable>>(excludes);
+        more.add(type);
+        return new RetryPolicy(maxRetries, delay, multiplier, maxDelay, jitter, includes, more, timeout);
+    }
+
     /** Whether another attempt may follow the given number of failed ones. */
     public boolean allowsRetryAfter(int failedAttempts) {
         return failedAttempts <= maxRetries;
