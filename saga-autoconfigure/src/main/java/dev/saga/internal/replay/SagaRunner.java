@@ -81,7 +81,7 @@ public final class SagaRunner {
 
     /** Runs the claimed saga; never throws. */
     public void run(Claim claim) {
-        var fence = new Fence(claim.sagaId(), claim.fencing());
+        var fence = new Fence(claim.sagaId(), claim.fencing(), nodeId());
         MDC.put("sagaId", claim.sagaId().toString());
         try {
             var instance = ledger.findInstance(claim.sagaId()).orElse(null);
@@ -238,7 +238,7 @@ public final class SagaRunner {
 
     private void release(Claim claim, Duration resumeAfter) {
         var now = clock.now();
-        transaction.executeWithoutResult(status -> requireClaim(new Fence(claim.sagaId(), claim.fencing()),
+        transaction.executeWithoutResult(status -> requireClaim(new Fence(claim.sagaId(), claim.fencing(), nodeId()),
                 outbox.release(claim, nodeId(), now.plus(resumeAfter), now)));
     }
 
