@@ -102,6 +102,9 @@ public final class SagaRunner {
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
                     lost.getMessage());
+        } catch (SagaControl.EngineFailure failure) {
+            log.warn("Saga {}: {}; it is tried again shortly", claim.sagaId(), failure.getMessage());
+            releaseQuietly(claim);
         } catch (RuntimeException | LinkageError | AssertionError unexpected) {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);
             releaseQuietly(claim);
@@ -151,8 +154,8 @@ public final class SagaRunner {
         } catch (SagaControl.Cancel cancel) {
             startCompensating(claim, fence, saga, cancelled(cancel.getMessage()), true);
             return;
-        } catch (SagaControl.Abandon abandon) {
-            throw abandon;
+        } catch (SagaControl.Abandon | SagaControl.EngineFailure notTheSagas) {
+            throw notTheSagas;
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable failure) {
