@@ -37,8 +37,7 @@ class ChaosRunTests {
         result.problems().forEach(problem -> ChaosRun.log("problem " + problem));
 
         var counts = result.checks().counts();
-        assertThat(run.kills()).as("kills").isGreaterThanOrEqualTo(
-                (int) Math.min(5, settings.duration().dividedBy(settings.killEvery()) - settings.dbRestarts()));
+        assertThat(run.kills()).as("kills").isGreaterThanOrEqualTo(settings.minKills());
         assertThat(run.dbRestarts()).as("database restarts").isEqualTo(settings.dbRestarts());
         assertThat(result.problems()).as("problems seen during the run").isEmpty();
         for (var check : new String[] {"lost", "unexpected_status", "duplicated_effects", "lost_effects",
