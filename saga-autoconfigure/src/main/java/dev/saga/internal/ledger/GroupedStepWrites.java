@@ -47,19 +47,21 @@ final class GroupedStepWrites {
         // the fence rows are share-locked in id order, so two batches cannot deadlock each other
         this.batchUpsert = "with input as (select * from unnest(?::uuid[], ?::int8[], ?::int4[], ?::text[], ?::text[],"
                 + " ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[], ?::bool[]) as t(saga_id, fencing, seq, kind, name, status, compensates, args, result,"
-                + " error, attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)),"
+                + " ?::text[], ?::bool[], ?::text[]) as t(saga_id, fencing, seq, kind, name, status, compensates, args,"
+                + " result, error, attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect,"
+                + " node_id)),"
                 + " fence as (select i.id, i.cancel_reason from " + instanceTable + " i join input"
                 + " on i.id = input.saga_id and i.fencing = input.fencing order by i.id for share of i)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
-                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)"
+                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect, node_id, fencing)"
                 + " select t.saga_id, t.seq, t.kind, t.name, t.status, t.compensates, t.args::jsonb, t.result::jsonb,"
                 + " t.error, t.attempts, t.attempt_log::jsonb, t.started_at::timestamptz, t.finished_at::timestamptz,"
-                + " t.next_attempt_at::timestamptz, t.no_effect from input t join fence on fence.id = t.saga_id"
+                + " t.next_attempt_at::timestamptz, t.no_effect, t.node_id, t.fencing"
+                + " from input t join fence on fence.id = t.saga_id"
                 + " on conflict (saga_id, seq) do update set status = excluded.status, result = excluded.result,"
                 + " error = excluded.error, attempts = excluded.attempts, attempt_log = excluded.attempt_log,"
                 + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at,"
-                + " no_effect = excluded.no_effect"
+                + " no_effect = excluded.no_effect, node_id = excluded.node_id, fencing = excluded.fencing"
                 + " returning saga_id, (select coalesce(f.cancel_reason, '') from fence f where f.id = saga_id)";
     }
 
@@ -140,7 +142,8 @@ final class GroupedStepWrites {
             statement.setArray(column++, array(con, "text", batch, p -> text(p.row.startedAt())));
             statement.setArray(column++, array(con, "text", batch, p -> text(p.row.finishedAt())));
             statement.setArray(column++, array(con, "text", batch, p -> text(p.row.nextAttemptAt())));
-            statement.setArray(column, array(con, "bool", batch, p -> p.row.noEffect()));
+            statement.setArray(column++, array(con, "bool", batch, p -> p.row.noEffect()));
+            statement.setArray(column, array(con, "text", batch, p -> p.fence.nodeId()));
             return statement;
         }, rs -> {
             cancelReasons.put(rs.getObject(1, UUID.class), rs.getString(2));

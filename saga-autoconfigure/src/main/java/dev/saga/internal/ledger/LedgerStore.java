@@ -58,12 +58,13 @@ public final class LedgerStore {
         this.fencedStepUpsert = "with fence as (select id, cancel_reason from " + instanceTable
                 + " where id = ? and fencing = ? for share)"
                 + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
-                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect)"
-                + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ? from fence"
+                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect, node_id, fencing)"
+                + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ? from fence"
                 + " on conflict (saga_id, seq) do update set status = excluded.status, result = excluded.result,"
                 + " error = excluded.error, attempts = excluded.attempts, attempt_log = excluded.attempt_log,"
                 + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at,"
-                + " no_effect = excluded.no_effect returning (select coalesce(cancel_reason, '') from fence)";
+                + " no_effect = excluded.no_effect, node_id = excluded.node_id, fencing = excluded.fencing"
+                + " returning (select coalesce(cancel_reason, '') from fence)";
     }
 
     /**
@@ -244,7 +245,7 @@ public final class LedgerStore {
                 row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
                 row.result(), row.error(), row.attemptCount(), attemptLog(row),
                 SqlSupport.timestamp(row.startedAt()), SqlSupport.timestamp(row.finishedAt()),
-                SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect());
+                SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect(), fence.nodeId(), fence.fencing());
         requireFence(fence, cancelReason.size());
         return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
     }

@@ -16,8 +16,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.SagaHistoryLimitException;
@@ -219,15 +221,15 @@ public final class ReplayEngine implements AutoCloseable {
         if (waiting.status() == StepStatus.COMPLETED) {
             return received(waiting, type, name);
         }
-        var pending = signals.oldestPending(execution.sagaId(), name);
+        var pending = fenced(() -> signals.oldestPending(execution.sagaId(), name));
         if (pending.isPresent()) {
             var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(), clock.now());
-            new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+            fenced(() -> new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
                 if (!signals.consume(pending.get().id(), seq)) {
                     throw new SagaControl.Abandon("signal " + pending.get().id() + " was consumed by another run");
                 }
                 record(execution, done);
-            });
+            }));
             return received(done, type, name);
         }
         if (!clock.now().isBefore(waiting.nextAttemptAt())) {
@@ -457,11 +459,17 @@ public final class ReplayEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * The engine's own reads and writes while the saga runs: a lost fence abandons the run, and a
+     * failing database ends it to be tried again, never failing (and compensating) the saga.
+     */
     private static <T> T fenced(Supplier<T> write) {
         try {
             return write.get();
         } catch (FencedOffException e) {
             throw new SagaControl.Abandon(e.getMessage());
+        } catch (DataAccessException | TransactionException e) {
+            throw new SagaControl.EngineFailure(e);
         }
     }
 

@@ -13,6 +13,10 @@ public abstract sealed class SagaControl extends Error {
         super(message, null, false, false);
     }
 
+    private SagaControl(String message, Throwable cause) {
+        super(message, cause, false, false);
+    }
+
     /** The saga must wait: end this run, come back after the delay and replay. */
     public static final class Suspend extends SagaControl {
         private final Duration resumeAfter;
@@ -59,6 +63,22 @@ public abstract sealed class SagaControl extends Error {
 
         public Object input() {
             return input;
+        }
+    }
+
+    /**
+     * The engine's own database work failed while the saga ran (the database is unreachable, for
+     * example): not the saga's failure, so it must not be compensated. End the run without
+     * recording anything; the saga is released and tried again shortly.
+     */
+    public static final class EngineFailure extends SagaControl {
+        public EngineFailure(RuntimeException cause) {
+            super("the engine's database work failed: " + cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized RuntimeException getCause() {
+            return (RuntimeException) super.getCause();
         }
     }
 

@@ -86,7 +86,7 @@ public final class SagaRunner {
 
     /** Runs the claimed saga; never throws. */
     public void run(Claim claim) {
-        var fence = new Fence(claim.sagaId(), claim.fencing());
+        var fence = new Fence(claim.sagaId(), claim.fencing(), nodeId());
         MDC.put("sagaId", claim.sagaId().toString());
         try {
             var instance = claim.startedHere() != null ? claim.startedHere()
@@ -108,6 +108,9 @@ public final class SagaRunner {
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
                     lost.getMessage());
+        } catch (SagaControl.EngineFailure failure) {
+            log.warn("Saga {}: {}; it is tried again shortly", claim.sagaId(), failure.getMessage());
+            releaseQuietly(claim);
         } catch (RuntimeException | LinkageError | AssertionError unexpected) {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);
             releaseQuietly(claim);
@@ -158,8 +161,8 @@ public final class SagaRunner {
         } catch (SagaControl.Cancel cancel) {
             startCompensating(claim, fence, saga, cancelled(cancel.getMessage()), true);
             return;
-        } catch (SagaControl.Abandon abandon) {
-            throw abandon;
+        } catch (SagaControl.Abandon | SagaControl.EngineFailure notTheSagas) {
+            throw notTheSagas;
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable failure) {
@@ -245,7 +248,7 @@ public final class SagaRunner {
 
     private void release(Claim claim, Duration resumeAfter) {
         var now = clock.now();
-        transaction.executeWithoutResult(status -> requireClaim(new Fence(claim.sagaId(), claim.fencing()),
+        transaction.executeWithoutResult(status -> requireClaim(new Fence(claim.sagaId(), claim.fencing(), nodeId()),
                 outbox.release(claim, nodeId(), now.plus(resumeAfter), now)));
     }
 

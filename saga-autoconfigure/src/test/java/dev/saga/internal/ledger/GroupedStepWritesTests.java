@@ -44,12 +44,12 @@ class GroupedStepWritesTests {
                         return ledger.record(fence, row);
                     });
 
-            var firstOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(first, 1), row(first)));
+            var firstOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(first, 1, "node-a"), row(first)));
             assertThat(firstWriteEntered.await(30, TimeUnit.SECONDS)).isTrue();
-            var plainOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(plain, 1), row(plain)));
-            var takenOverOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(takenOver, 1),
+            var plainOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(plain, 1, "node-a"), row(plain)));
+            var takenOverOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(takenOver, 1, "node-a"),
                     row(takenOver)));
-            var cancelledOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(cancelled, 1),
+            var cancelledOutcome = CompletableFuture.supplyAsync(() -> writes.write(new Fence(cancelled, 1, "node-a"),
                     row(cancelled)));
             await().atMost(Duration.ofSeconds(30)).until(() -> writes.queued() == 3);
             releaseFirstWrite.countDown();
@@ -65,6 +65,9 @@ class GroupedStepWritesTests {
             for (UUID saga : List.of(first, plain, cancelled)) {
                 assertThat(ledger.steps(saga)).as("written as given, by the batch or alone")
                         .containsExactly(row(saga));
+                assertThat(jdbc.queryForMap("select node_id, fencing from saga.saga_step where saga_id = ?", saga))
+                        .as("with the claim that wrote it").containsEntry("node_id", "node-a")
+                        .containsEntry("fencing", 1L);
             }
         }
     }
