@@ -33,10 +33,11 @@ final class RecoveryCase {
         double calm = withoutCrash(count);
         var crash = afterAbruptStop(count);
         System.out.println(String.format(Locale.ROOT, "recovery, %d sagas (%d in flight at the stop), no crash %.1f s,"
-                + " after abrupt stop %.1f s (new node started in %.1f s), ratio %.2f; lease %s, poll %s,"
-                + " steps %d ms, %d not COMPLETED", count, crash.inFlight(), calm, crash.seconds(),
-                crash.startupSeconds(), crash.seconds() / calm, settings.recoveryLease().toMillis() / 1000.0 + " s",
-                "1 s", settings.recoveryStepMillis(), crash.notCompleted()));
+                + " after abrupt stop %.1f s, ratio %.2f (new node started in %.1f s; without it %.1f s, ratio %.2f);"
+                + " lease %.1f s, poll 1 s, steps %d ms, %d not COMPLETED", count, crash.inFlight(), calm,
+                crash.seconds(), crash.seconds() / calm, crash.startupSeconds(),
+                crash.seconds() - crash.startupSeconds(), (crash.seconds() - crash.startupSeconds()) / calm,
+                settings.recoveryLease().toMillis() / 1000.0, settings.recoveryStepMillis(), crash.notCompleted()));
     }
 
     private double withoutCrash(int count) throws Exception {
