@@ -30,23 +30,26 @@ final class RecoveryCase {
 
     void run() throws Exception {
         int count = settings.recoverySagas();
-        double calm = withoutCrash(count);
+        var calm = withoutCrash(count);
         var crash = afterAbruptStop(count);
-        System.out.println(String.format(Locale.ROOT, "recovery, %d sagas (%d in flight at the stop), no crash %.1f s,"
-                + " after abrupt stop %.1f s, ratio %.2f (new node started in %.1f s; without it %.1f s, ratio %.2f);"
-                + " lease %.1f s, poll 1 s, steps %d ms, %d not COMPLETED", count, crash.inFlight(), calm,
-                crash.seconds(), crash.seconds() / calm, crash.startupSeconds(),
-                crash.seconds() - crash.startupSeconds(), (crash.seconds() - crash.startupSeconds()) / calm,
+        System.out.println(String.format(Locale.ROOT, "recovery, %d sagas, no crash %.1f s (%d unfinished after the"
+                + " last start), after abrupt stop %.1f s (%d unfinished at the stop),"
+                + " ratio %.2f (new node started in %.1f s; without it %.1f s, ratio %.2f);"
+                + " lease %.1f s, poll 1 s, steps %d ms, %d not COMPLETED", count, calm.seconds(), calm.inFlight(),
+                crash.seconds(), crash.inFlight(), crash.seconds() / calm.seconds(), crash.startupSeconds(),
+                crash.seconds() - crash.startupSeconds(),
+                (crash.seconds() - crash.startupSeconds()) / calm.seconds(),
                 settings.recoveryLease().toMillis() / 1000.0, settings.recoveryStepMillis(), crash.notCompleted()));
     }
 
-    private double withoutCrash(int count) throws Exception {
+    private Calm withoutCrash(int count) throws Exception {
         StarterContext.resetSchema(postgres);
         try (var node = startNode("bench-calm")) {
             startAll(node, count);
             long allStarted = System.nanoTime();
+            long inFlight = postgres.count(StarterContext.DATABASE, UNFINISHED);
             postgres.awaitCount(StarterContext.DATABASE, FINISHED, count, PATIENCE);
-            return (System.nanoTime() - allStarted) / 1e9;
+            return new Calm(inFlight, (System.nanoTime() - allStarted) / 1e9);
         }
     }
 
@@ -77,6 +80,9 @@ final class RecoveryCase {
     private static void startAll(StarterContext node, int count) throws Exception {
         var client = node.client();
         Parallel.forEach(count, CLIENTS, i -> client.start("three-steps", i));
+    }
+
+    private record Calm(long inFlight, double seconds) {
     }
 
     private record Crash(long inFlight, double startupSeconds, double seconds, long notCompleted) {

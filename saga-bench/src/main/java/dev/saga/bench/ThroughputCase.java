@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 
 import dev.saga.bench.measure.ClosedLoop;
 import dev.saga.bench.measure.Latencies;
@@ -72,7 +73,7 @@ public final class ThroughputCase {
 
     /** CPU of the JVM and of the database's processes at one moment. */
     private record Snapshot(long nanoTime, long jvmCpuNanos, List<Integer> pids,
-            java.util.Map<Integer, Long> dbCpuNanos) {
+            Map<Integer, Long> dbCpuNanos) {
 
         static Snapshot take(Postgres postgres, String database, List<Integer> knownPids) throws Exception {
             var pids = new HashSet<>(knownPids);
