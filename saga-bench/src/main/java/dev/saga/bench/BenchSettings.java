@@ -24,8 +24,8 @@ import java.util.function.Function;
  * @param recoverySagas how many sagas the recovery case has in flight when the engine stops
  * @param recoveryStepMillis how long each step of a recovery saga sleeps, so that sagas are in flight
  * @param recoveryLease the lease of the recovery case: how long a halted node's claims block takeover
- * @param await how a saga client waits for the result: {@code listener} (in-process, the moment the
- *     completion commits) or {@code client} ({@code SagaClient.awaitResult}, which polls)
+ * @param await how a saga client waits for the result: {@code client} ({@code SagaClient.awaitResult},
+ *     the public way) or {@code listener} (a {@code SagaListener} that completes the client's future)
  */
 public record BenchSettings(
         String server,
@@ -87,7 +87,7 @@ public record BenchSettings(
                 Integer.parseInt(setting.apply("recovery").or(quick ? "1000" : "10000")),
                 Integer.parseInt(setting.apply("recovery-step-ms").or("5")),
                 Duration.parse("PT" + setting.apply("recovery-lease").or("5s")),
-                setting.apply("await").or("listener"));
+                setting.apply("await").or("client"));
     }
 
     public boolean runs(String caseName) {

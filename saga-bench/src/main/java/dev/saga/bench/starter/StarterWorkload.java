@@ -29,7 +29,7 @@ public final class StarterWorkload implements Workload {
 
     @Override
     public String name() {
-        return awaitWithClient ? "saga (awaitResult)" : "saga";
+        return awaitWithClient ? "saga" : "saga (listener)";
     }
 
     @Override
