@@ -48,3 +48,16 @@ $$;
 
 create trigger chaos_log_claim after update of fencing on saga.saga_instance
     for each row when (new.fencing > old.fencing) execute function public.chaos_log_claim();
+
+-- a saga started on a node with a free worker is claimed by its very insert: its outbox row is
+-- written with claimed_by set, under the first fencing number
+create function public.chaos_log_claimed_start() returns trigger language plpgsql as $$
+begin
+    insert into public.chaos_claim (saga_id, fencing, node)
+    values (new.saga_id, coalesce((select fencing from saga.saga_instance where id = new.saga_id), 1), new.claimed_by);
+    return new;
+end
+$$;
+
+create trigger chaos_log_claimed_start after insert on saga.saga_outbox
+    for each row when (new.claimed_by is not null) execute function public.chaos_log_claimed_start();
