@@ -217,10 +217,10 @@ public class SagaAutoConfiguration {
     SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
-            SagaClock clock, SagaEvents events, LocalCompletions completions) {
+            SagaClock clock, SagaEvents events) {
         return new SagaRunner(registry, ledger, signals, outbox, codec, engine, compensator, transactionManager,
                 beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
-                        properties.maxRecoveryAttempts()), events, completions);
+                        properties.maxRecoveryAttempts()), events);
     }
 
     @Bean

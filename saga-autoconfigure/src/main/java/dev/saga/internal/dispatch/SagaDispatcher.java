@@ -251,13 +251,15 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     }
 
     private void runClaimed(Claim claim) {
+        LocalCompletions.Finished outcome = null;
         try {
-            runner.run(claim);
+            outcome = runner.run(claim);
         } catch (Throwable unexpected) {
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
         } finally {
             running.remove(claim.sagaId());
-            completions.finished(claim.sagaId(), null); // unfinished here (a no-op when finished): waiters look
+            // only now: a waiter that starts its next saga at once finds this worker free
+            completions.finished(claim.sagaId(), outcome);
             if (moreMayBeDue) {
                 workAdded(); // a worker is free and work may be waiting: look right away
             }

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
@@ -30,7 +29,6 @@ public final class LedgerStore {
     private final String instanceWithHistory;
     private final String insertWithWork;
     private final String finishAndRemoveWork;
-    private final GroupedStepWrites groupedWrites;
 
     public LedgerStore(JdbcTemplate jdbc, PayloadCodec codec, String schema) {
         this.jdbc = jdbc;
@@ -50,7 +48,6 @@ public final class LedgerStore {
                 + " finished_at = now() where id = ? and fencing = ? returning name, created_at, output, error),"
                 + " work as (delete from " + outboxTable + " where saga_id = ? and exists (select 1 from finished))"
                 + " select name, created_at, output, error from finished";
-        this.groupedWrites = new GroupedStepWrites(jdbc, instanceTable, stepTable, this::attemptLog, this::recordOne);
         this.instanceWithHistory = "select i.*, (select count(*) from " + stepTable
                 + " s where s.saga_id = i.id) as history from " + instanceTable + " i";
         // a share lock, not an update: a claim (which raises the fencing number) waits for this commit,
@@ -234,13 +231,6 @@ public final class LedgerStore {
      * @return the reason the saga was asked to stop (cancelled), or empty
      */
     public Optional<String> record(Fence fence, StepRecord row) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return recordOne(fence, row); // commits with the caller's transaction (a transactional step's effect)
-        }
-        return groupedWrites.write(fence, row);
-    }
-
-    private Optional<String> recordOne(Fence fence, StepRecord row) {
         var cancelReason = jdbc.query(fencedStepUpsert, (rs, n) -> rs.getString(1), fence.sagaId(), fence.fencing(),
                 row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
                 row.result(), row.error(), row.attemptCount(), attemptLog(row),

@@ -59,14 +59,14 @@ public final class SagaRunner {
     private final SagaClock clock;
     private final Settings settings;
     private final SagaEvents events;
-    private final LocalCompletions completions;
+    /** How the run on this worker thread ended the saga, if it did; handed to the dispatcher. */
+    private final ThreadLocal<LocalCompletions.Finished> finishedHere = new ThreadLocal<>();
 
     public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
-            Settings settings, SagaEvents events, LocalCompletions completions) {
+            Settings settings, SagaEvents events) {
         this.events = events;
-        this.completions = completions;
         this.registry = registry;
         this.ledger = ledger;
         this.signals = signals;
@@ -84,8 +84,21 @@ public final class SagaRunner {
         return settings.nodeId();
     }
 
-    /** Runs the claimed saga; never throws. */
-    public void run(Claim claim) {
+    /**
+     * Runs the claimed saga; never throws.
+     *
+     * @return how the saga ended, when this run finished it (committed), else {@code null}
+     */
+    public LocalCompletions.Finished run(Claim claim) {
+        try {
+            runQuietly(claim);
+            return finishedHere.get();
+        } finally {
+            finishedHere.remove();
+        }
+    }
+
+    private void runQuietly(Claim claim) {
         var fence = new Fence(claim.sagaId(), claim.fencing(), nodeId());
         MDC.put("sagaId", claim.sagaId().toString());
         try {
@@ -260,8 +273,7 @@ public final class SagaRunner {
     /** Records the terminal status and removes the saga's work, in one statement. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
         var finished = ledger.finish(fence, status, outputJson, error);
-        completions.finished(fence.sagaId(), new LocalCompletions.Finished(finished.name(), status, finished.output(),
-                finished.error()));
+        finishedHere.set(new LocalCompletions.Finished(finished.name(), status, finished.output(), finished.error()));
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), clock.now()));
     }
 
