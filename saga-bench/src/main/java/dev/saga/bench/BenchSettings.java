@@ -80,7 +80,7 @@ public record BenchSettings(
                 List.of(setting.apply("cases").or(String.join(",", ALL_CASES)).split(",")),
                 Arrays.stream(setting.apply("concurrency").or("1,8,32").split(",")).map(Integer::valueOf).toList(),
                 Duration.parse("PT" + setting.apply("duration").or(quick ? "3s" : "15s")),
-                Duration.parse("PT" + setting.apply("warmup").or(quick ? "1s" : "3s")),
+                Duration.parse("PT" + setting.apply("warmup").or(quick ? "1s" : "10s")),
                 Duration.parse("PT" + setting.apply("stats-settle").or("11s")),
                 Integer.parseInt(setting.apply("repetitions").or(quick ? "1" : "3")),
                 Integer.parseInt(setting.apply("waiting").or(quick ? "10000" : "100000")),
