@@ -15,14 +15,15 @@ import java.util.List;
 
 /**
  * One application node in its own JVM. Each start is a new incarnation with its own node id
- * ({@code node-<slot>.<incarnation>}) and log file; the port stays the same.
+ * ({@code node-<slot>.<incarnation>}), log file and port: the old port may meanwhile serve as the
+ * local end of some outgoing connection (it lies in the ephemeral range), so it is not reused.
  */
 final class ChaosNode {
 
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int slot;
-    private final int port;
+    private volatile int port;
     private final String classPath;
     private final Path logDirectory;
     private int incarnation;
@@ -34,7 +35,6 @@ final class ChaosNode {
         this.slot = slot;
         this.classPath = classPath;
         this.logDirectory = logDirectory;
-        this.port = freePort();
     }
 
     /**
@@ -64,6 +64,7 @@ final class ChaosNode {
     synchronized void start(String jdbcUrl, double failureRate) {
         incarnation++;
         ready = false;
+        port = freePort();
         var command = new ArrayList<String>(List.of(java()));
         if (archive != null) {
             command.add("-XX:SharedArchiveFile=" + archive);

@@ -241,7 +241,11 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             moreMayBeDue = claims.size() == free;
             for (Claim claim : claims) {
                 running.add(claim.sagaId());
-                workers.execute(() -> runClaimed(claim));
+                try {
+                    workers.execute(() -> runClaimed(claim));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    running.remove(claim.sagaId()); // the node stops: its lease runs out and a node resumes it
+                }
             }
             lastSuccessfulPoll = java.time.Instant.now();
             claimFailures.succeeded();
