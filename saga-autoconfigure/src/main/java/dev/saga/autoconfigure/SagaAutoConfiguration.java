@@ -239,22 +239,27 @@ public class SagaAutoConfiguration {
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
             SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
+        // looked up once (on first use, not here: the dispatcher may not exist yet), not on every start
+        var local = org.springframework.util.function.SingletonSupplier.of(dispatcher::getIfAvailable);
         WorkListener wakeUp = new WorkListener() {
             @Override
             public void workAdded() {
-                dispatcher.ifAvailable(SagaDispatcher::workAdded);
+                var node = local.get();
+                if (node != null) {
+                    node.workAdded();
+                }
             }
 
             @Override
             public java.util.Optional<dev.saga.internal.outbox.LocalWorker> reserveWorker(UUID sagaId) {
-                var local = dispatcher.getIfAvailable();
-                return local == null ? java.util.Optional.empty() : local.reserveWorker(sagaId);
+                var node = local.get();
+                return node == null ? java.util.Optional.empty() : node.reserveWorker(sagaId);
             }
 
             @Override
             public boolean runsHere(UUID sagaId) {
-                var local = dispatcher.getIfAvailable();
-                return local != null && local.runsHere(sagaId);
+                var node = local.get();
+                return node != null && node.runsHere(sagaId);
             }
         };
         var deadlines = new java.util.HashMap<String, java.time.Duration>();

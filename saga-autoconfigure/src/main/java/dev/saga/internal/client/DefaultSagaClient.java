@@ -104,23 +104,17 @@ public final class DefaultSagaClient implements SagaClient {
         var deadline = within == null ? null : now.plus(within);
         // a saga due now is written claimed by a free worker of this node, which runs it after the commit
         var worker = effective.startDelay().isZero() ? workListener.reserveWorker(id).orElse(null) : null;
-        boolean inserted;
+        boolean inserted = false;
         try {
-            inserted = worker == null
-                    ? ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
-                            deadline, now.plus(effective.startDelay()), null, 0)
-                    : ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
-                            deadline, worker.leaseEnd(), worker.nodeId(), LocalWorker.FIRST_FENCING);
-        } catch (RuntimeException e) {
-            if (worker != null) {
-                worker.release();
+            inserted = ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
+                    deadline, worker == null ? now.plus(effective.startDelay()) : worker.leaseEnd(),
+                    worker == null ? null : worker.nodeId(), worker == null ? 0 : LocalWorker.FIRST_FENCING);
+        } finally {
+            if (!inserted && worker != null) {
+                worker.release(); // failed, or the business key was taken: nothing for it to run
             }
-            throw e;
         }
         if (!inserted) {
-            if (worker != null) {
-                worker.release();
-            }
             return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
         }
         var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
