@@ -200,7 +200,8 @@ public class SagaAutoConfiguration {
             SagaProperties properties, SagaClock clock, SagaEvents events) {
         return new ReplayEngine(ledger, signals, codec, policies, compensator, transactionManager,
                 properties.dispatcher().maxInlineWait(), clock, new ReplayEngine.HistoryLimits(
-                        properties.history().warnEntries(), properties.history().maxEntries()), events);
+                        properties.history().warnEntries(), properties.history().maxEntries()), events,
+                properties.dispatcher().workerThreads()); // timed-step threads: one per worker (see guarantees.md)
     }
 
     @Bean

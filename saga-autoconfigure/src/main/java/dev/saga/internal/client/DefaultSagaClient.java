@@ -31,6 +31,7 @@ import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
@@ -106,9 +107,7 @@ public final class DefaultSagaClient implements SagaClient {
         var worker = effective.startDelay().isZero() ? workListener.reserveWorker(id).orElse(null) : null;
         boolean inserted = false;
         try {
-            inserted = ledger.insertInstance(id, saga.name(), saga.version(), effective.businessKey(), inputJson,
-                    deadline, worker == null ? now.plus(effective.startDelay()) : worker.leaseEnd(),
-                    worker == null ? null : worker.nodeId(), worker == null ? 0 : LocalWorker.FIRST_FENCING);
+            inserted = insert(id, saga, effective, inputJson, deadline, now, worker);
         } finally {
             if (!inserted && worker != null) {
                 worker.release(); // failed, or the business key was taken: nothing for it to run
@@ -119,7 +118,8 @@ public final class DefaultSagaClient implements SagaClient {
         }
         var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
                 inputJson, null, null, LocalWorker.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
-        // one statement, so without a caller's transaction it has committed here already
+        // one statement, so without a caller's transaction it has committed here already; in a transaction
+        // whose outcome is unknown the worker runs too: it confirms the saga exists before it runs anything
         afterCommit(() -> {
             events.sagaStarted(saga.name());
             if (worker != null) {
@@ -131,6 +131,38 @@ public final class DefaultSagaClient implements SagaClient {
         return id;
     }
 
+    /**
+     * Writes the saga and its work. Without a caller's transaction the statement commits on its
+     * own; when that commit is in doubt (the connection broke), the same statement is sent once
+     * more: it is idempotent by the saga's id, so afterwards the saga exists exactly once.
+     *
+     * @return false if the business key was taken
+     */
+    private boolean insert(UUID id, SagaDefinition saga, StartOptions options, String inputJson, Instant deadline,
+            Instant now, LocalWorker worker) {
+        java.util.function.BooleanSupplier write = () -> ledger.insertInstance(id, saga.name(), saga.version(),
+                options.businessKey(), inputJson, deadline, now,
+                worker == null ? now.plus(options.startDelay()) : worker.leaseEnd(),
+                worker == null ? null : worker.nodeId(), worker == null ? 0 : LocalWorker.FIRST_FENCING);
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return write.getAsBoolean(); // the caller's commit decides, and the caller learns how it went
+        }
+        try {
+            return write.getAsBoolean();
+        } catch (org.springframework.dao.DataAccessException failure) {
+            if (EffectTransaction.answeredByTheDatabase(failure)) {
+                throw failure; // refused by the database: nothing was written
+            }
+            var inDoubt = failure;
+            try {
+                return write.getAsBoolean() || ledger.findInstance(id).isPresent();
+            } catch (RuntimeException again) {
+                inDoubt.addSuppressed(again);
+                throw inDoubt;
+            }
+        }
+    }
+
     @Override
     public SignalResult signal(UUID sagaId, String signalName, Object payload) {
         if (signalName == null || signalName.isBlank()) {
@@ -140,19 +172,16 @@ public final class DefaultSagaClient implements SagaClient {
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         requireInstance(sagaId);
         return transaction.execute(status -> {
-            outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which runs lock rows
-            if (ledger.lockStatus(sagaId).map(DefaultSagaClient::finishedForGood).orElse(true)) {
-                return SignalResult.SAGA_FINISHED; // finished, or finishing right now: nothing will read it
+            // the instance first, then the outbox (the engine's lock order); a running saga's outbox row is not
+            // touched, so a caller that keeps this transaction open cannot stall the lease renewals of its node
+            if (ledger.countWakeUp(sagaId).isEmpty()) {
+                return SignalResult.SAGA_FINISHED; // finished (or finishing right now): nothing will read it
             }
             signals.add(sagaId, signalName, payloadJson, clock.now());
+            outbox.wake(sagaId, clock.now());
             wakeAfterCommit();
             return SignalResult.DELIVERED;
         });
-    }
-
-    /** FAILED and PARKED sagas may be retried, so they keep receiving signals. */
-    private static boolean finishedForGood(SagaStatus status) {
-        return status == SagaStatus.COMPLETED || status == SagaStatus.COMPENSATED || status == SagaStatus.CANCELLED;
     }
 
     @Override
@@ -166,20 +195,29 @@ public final class DefaultSagaClient implements SagaClient {
     public void cancel(UUID sagaId, String reason) {
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
-        var current = requireInstance(sagaId).status();
-        if (current.isTerminal()) {
-            throw new IllegalStateException("Saga " + sagaId + " has finished (" + current
-                    + "); there is nothing to cancel");
-        }
+        refuseCancel(sagaId, requireInstance(sagaId).status());
         transaction.executeWithoutResult(status -> {
-            outbox.wake(sagaId, clock.now()); // the outbox row first: the order in which claims lock rows
+            // the instance first, then the outbox (the engine's lock order); see signal
             var sagaStatus = ledger.requestCancel(sagaId, why).orElseThrow(() -> unknown(sagaId));
-            if (sagaStatus.isTerminal()) {
-                throw new IllegalStateException("Saga " + sagaId + " has finished (" + sagaStatus
-                        + "); there is nothing to cancel");
-            }
+            refuseCancel(sagaId, sagaStatus);
+            outbox.wake(sagaId, clock.now());
             wakeAfterCommit();
         });
+    }
+
+    /**
+     * Only a RUNNING or COMPENSATING saga can be cancelled. A FAILED or PARKED one waits for an
+     * operator and keeps receiving signals (a retry may read them), but cancel does not apply to it.
+     */
+    private static void refuseCancel(UUID sagaId, SagaStatus status) {
+        if (status == SagaStatus.FAILED || status == SagaStatus.PARKED) {
+            throw new IllegalStateException("Saga " + sagaId + " is " + status + " and waits for an operator; cancel"
+                    + " applies to running sagas only. Retry it (it resumes where it stopped), or leave it");
+        }
+        if (status.isTerminal()) {
+            throw new IllegalStateException("Saga " + sagaId + " has finished (" + status + "); there is nothing to"
+                    + " cancel");
+        }
     }
 
     @Override
@@ -267,23 +305,27 @@ public final class DefaultSagaClient implements SagaClient {
 
     /**
      * Runs the action once the caller's transaction commits (at once when there is none), or the
-     * other one, when not null, if it rolls back.
+     * other one, when not null, if it rolls back. When the outcome is unknown (the commit failed
+     * in doubt), the action runs if there is a rollback action too (a held worker, which confirms
+     * in the database that the saga exists before it runs), else nothing does.
      */
     private static void afterCommit(Runnable action, Runnable onRollback) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             action.run();
             return;
         }
+        // afterCompletion, not afterCommit: Spring stops calling afterCommit at the first synchronization that
+        // throws, while every afterCompletion is called (and its exception logged), so a neighbour that throws
+        // cannot leave a held worker neither run nor given back
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
-            public void afterCommit() {
-                action.run();
-            }
-
-            @Override
             public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED && onRollback != null) {
-                    onRollback.run();
+                if (status == STATUS_ROLLED_BACK) {
+                    if (onRollback != null) {
+                        onRollback.run();
+                    }
+                } else if (status == STATUS_COMMITTED || onRollback != null) {
+                    action.run(); // committed, or unknown with a worker that checks whether the saga exists
                 }
             }
         });

@@ -13,12 +13,14 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.util.ReflectionUtils;
 
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.EffectTransaction;
+import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
@@ -67,9 +69,12 @@ public final class Compensator {
      * step with a compensation, and every step that failed for good but may have taken effect (it
      * is not transactional, and its failure is not one of its {@code noEffectOn} exceptions).
      *
+     * @param run the saga's run, for the idempotency keys
      * @throws FencedOffException if this node lost its claim meanwhile
+     * @throws EngineWriteException if recording failed or its commit is in doubt (not the
+     *     compensation's failure: the run must end and be tried again)
      */
-    public CompensationOutcome compensate(Fence fence, String sagaName, int beforeSeq) {
+    public CompensationOutcome compensate(Fence fence, String sagaName, int run, int beforeSeq) {
         List<StepRecord> history = ledger.steps(fence.sagaId());
         Map<Integer, StepRecord> compensations = new HashMap<>();
         history.stream().filter(row -> row.kind() == StepKind.COMPENSATION)
@@ -92,7 +97,7 @@ public final class Compensator {
                 row = StepRecord.started(fence.sagaId(), nextSeq++, StepKind.COMPENSATION, step.name(), step.seq(),
                         null, clock.now());
             }
-            var outcome = compensateOne(fence, sagaName, definition, step, row);
+            var outcome = compensateOne(fence, sagaName, run, definition, step, row);
             if (outcome != null) {
                 return outcome;
             }
@@ -122,8 +127,8 @@ public final class Compensator {
     }
 
     /** Returns null when the step is undone, else why compensating stops here. */
-    private CompensationOutcome compensateOne(Fence fence, String sagaName, StepDefinition definition, StepRecord step,
-            StepRecord row) {
+    private CompensationOutcome compensateOne(Fence fence, String sagaName, int run, StepDefinition definition,
+            StepRecord step, StepRecord row) {
         switch (row.status()) {
             case COMPLETED -> {
                 return null;
@@ -144,7 +149,7 @@ public final class Compensator {
         };
         var outcome = retry.run(policies.forStep(sagaName, definition), row.attemptCount(), number -> {
             state.startedAt = clock.now();
-            state.current = invoke(fence, definition, state.current, state.startedAt, arguments);
+            state.current = invoke(fence, run, definition, state.current, state.startedAt, arguments);
             return state.current;
         }, (number, error, retryIn) -> {
             var now = clock.now();
@@ -152,8 +157,8 @@ public final class Compensator {
                     retryIn == null ? null : now.plus(retryIn), false);
             log.warn("Saga {} compensation of {} attempt {} failed{}: {}", fence.sagaId(), definition.name(), number,
                     retryIn == null ? " for good" : ", retrying in " + retryIn, state.current.error());
-            ledger.record(fence, state.current);
-        }, FencedOffException.class);
+            recordEngineWrite(fence, state.current, null);
+        }, FencedOffException.class, EngineWriteException.class);
         if (outcome instanceof DurableRetry.Outcome.RetryLater<StepRecord> later) {
             return new CompensationOutcome.RetryLater(later.delay());
         }
@@ -164,13 +169,15 @@ public final class Compensator {
     }
 
     /** Runs the compensation and records its success, in one transaction when it is transactional. */
-    private StepRecord invoke(Fence fence, StepDefinition definition, StepRecord row, Instant startedAt,
+    private StepRecord invoke(Fence fence, int run, StepDefinition definition, StepRecord row, Instant startedAt,
             Object[] arguments) throws Throwable {
         var bean = beans.apply(definition.beanName());
         var method = definition.compensation();
         ReflectionUtils.makeAccessible(method);
-        return EffectTransaction.run(transactionManager, definition.compensationTransaction(), () -> {
-            var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), row.seq(), row.compensates()));
+        var transaction = definition.compensationTransaction();
+        return EffectTransaction.run(transactionManager, transaction, "compensation of step '" + row.name() + "'", () -> {
+            var previous = SagaContextHolder.bind(new StepScopeContext(fence.sagaId(), run, row.seq(), row.compensates(),
+                    clock));
             try {
                 method.invoke(bean, arguments);
             } catch (InvocationTargetException e) {
@@ -179,9 +186,31 @@ public final class Compensator {
                 SagaContextHolder.restore(previous);
             }
             var done = row.succeeded(null, startedAt, clock.now());
-            ledger.record(fence, done);
+            recordEngineWrite(fence, done, transaction);
             return done;
         });
+    }
+
+    /**
+     * Records a compensation's outcome. A database error here is the engine's, not the
+     * compensation's: it must not count as a failed attempt (nor end the saga FAILED). Only the
+     * compensation's own transaction running out of its timeout is the compensation's failure.
+     */
+    private void recordEngineWrite(Fence fence, StepRecord row, TransactionDefinition transaction) {
+        try {
+            ledger.record(fence, row);
+        } catch (FencedOffException | EngineWriteException lostOrInDoubt) {
+            throw lostOrInDoubt;
+        } catch (RuntimeException e) {
+            if (EffectTransaction.timedOut(transaction, e)) {
+                throw e;
+            }
+            if (e instanceof org.springframework.dao.DataAccessException
+                    || e instanceof org.springframework.transaction.TransactionException) {
+                throw EngineWriteException.of("the compensation of step '" + row.name() + "'", e);
+            }
+            throw e;
+        }
     }
 
     private Object[] arguments(StepDefinition definition, StepRecord step) {

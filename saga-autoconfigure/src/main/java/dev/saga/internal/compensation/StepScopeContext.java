@@ -5,22 +5,36 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContext;
 
 /**
  * What {@code Sagas} offers inside a compensation, or a step running on a thread of its own
- * (because it has a timeout): the saga's id and the key of that step or compensation.
+ * (because it has a timeout): the saga's id, the key of that step or compensation, and the
+ * engine's clock.
+ *
+ * @param run the saga's run (1, raised by every continue-as-new), part of every idempotency key
  */
-public record StepScopeContext(UUID sagaId, int seq, Integer compensatedSeq) implements SagaContext {
+public record StepScopeContext(UUID sagaId, int run, int seq, Integer compensatedSeq, SagaClock clock)
+        implements SagaContext {
 
     /** The scope of a step's attempt on a thread of its own. */
-    public static StepScopeContext ofStep(UUID sagaId, int seq) {
-        return new StepScopeContext(sagaId, seq, null);
+    public static StepScopeContext ofStep(UUID sagaId, int run, int seq, SagaClock clock) {
+        return new StepScopeContext(sagaId, run, seq, null, clock);
+    }
+
+    /**
+     * The idempotency key of the entry at {@code seq}: {@code <sagaId>/<seq>} in a saga's first
+     * run, {@code <sagaId>/<run>/<seq>} after continue-as-new, whose runs count from 0 again, so a
+     * key never repeats within a saga.
+     */
+    public static String idempotencyKey(UUID sagaId, int run, int seq) {
+        return run <= 1 ? sagaId + "/" + seq : sagaId + "/" + run + "/" + seq;
     }
 
     @Override
     public String idempotencyKey() {
-        return sagaId + "/" + seq;
+        return idempotencyKey(sagaId, run, seq);
     }
 
     @Override
@@ -29,12 +43,12 @@ public record StepScopeContext(UUID sagaId, int seq, Integer compensatedSeq) imp
             throw new IllegalStateException("Sagas.idempotencyKeyOfCompensatedStep() is available inside a"
                     + " @Compensate method only");
         }
-        return sagaId + "/" + compensatedSeq;
+        return idempotencyKey(sagaId, run, compensatedSeq);
     }
 
     @Override
     public Instant now() {
-        return Instant.now();
+        return clock.now(); // not recorded on its own (the step is), but on the engine's time like every other value
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,6 +38,11 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private final OutboxStore outbox;
     private final SagaRunner runner;
     private final DispatcherSettings settings;
+    /** One permit per worker: taken before a saga is claimed or written claimed at its start. */
+    private final Semaphore freeWorkers;
+    /** Sagas written claimed by this node at their start, until their worker confirmed or gave them back. */
+    private final Set<UUID> reserved = ConcurrentHashMap.newKeySet();
+    /** Sagas a worker of this node runs (or is about to): only their leases are renewed. */
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollRequested = new AtomicBoolean();
     /** The last poll may have left due work behind: look again as soon as a worker is free. */
@@ -63,6 +69,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         this.outbox = outbox;
         this.runner = runner;
         this.settings = settings;
+        this.freeWorkers = new Semaphore(settings.workerThreads());
     }
 
     @Override
@@ -171,40 +178,90 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
 
     @Override
     public Optional<LocalWorker> reserveWorker(UUID sagaId) {
-        if (!active || running.size() >= settings.workerThreads() || !running.add(sagaId)) {
+        if (!active || !freeWorkers.tryAcquire()) {
+            return Optional.empty();
+        }
+        if (!reserved.add(sagaId)) {
+            freeWorkers.release();
             return Optional.empty();
         }
         var leaseEnd = clock.now().plus(settings.lease());
-        return Optional.of(new LocalWorker() {
-            @Override
-            public String nodeId() {
-                return settings.nodeId();
-            }
+        return Optional.of(new HeldWorker(sagaId, leaseEnd));
+    }
 
-            @Override
-            public java.time.Instant leaseEnd() {
-                return leaseEnd;
-            }
+    /**
+     * A worker held for a saga being started here. Its lease was computed at {@code start()}; the
+     * start may commit much later, roll back to a savepoint, or never tell, so the worker runs
+     * nothing before one statement confirmed that the saga exists, is still this node's claim,
+     * and has a fresh lease.
+     */
+    private final class HeldWorker implements LocalWorker {
+        private final UUID sagaId;
+        private final java.time.Instant leaseEnd;
+        private final AtomicBoolean handedOver = new AtomicBoolean();
 
-            @Override
-            public void run(InstanceRecord started) {
-                try {
-                    workers.execute(() -> runClaimed(Claim.startedHere(started)));
-                } catch (RuntimeException stopping) {
-                    running.remove(sagaId); // its lease runs out and a node resumes it
-                }
-            }
+        HeldWorker(UUID sagaId, java.time.Instant leaseEnd) {
+            this.sagaId = sagaId;
+            this.leaseEnd = leaseEnd;
+        }
 
-            @Override
-            public void release() {
-                running.remove(sagaId);
+        @Override
+        public String nodeId() {
+            return settings.nodeId();
+        }
+
+        @Override
+        public java.time.Instant leaseEnd() {
+            return leaseEnd;
+        }
+
+        @Override
+        public void run(InstanceRecord started) {
+            if (!handedOver.compareAndSet(false, true)) {
+                return;
             }
-        });
+            try {
+                workers.execute(() -> confirmAndRun(started));
+            } catch (RuntimeException stopping) {
+                giveBack(); // the node stops: the lease runs out and a node resumes the saga
+            }
+        }
+
+        @Override
+        public void release() {
+            if (handedOver.compareAndSet(false, true)) {
+                giveBack();
+            }
+        }
+
+        private void confirmAndRun(InstanceRecord started) {
+            boolean confirmed = false;
+            try {
+                confirmed = outbox.confirmStartedHere(sagaId, settings.nodeId(), LocalWorker.FIRST_FENCING,
+                        clock.now().plus(settings.lease()));
+            } catch (RuntimeException e) {
+                log.debug("Saga {}: could not confirm its start on this node ({}); any node resumes it when its"
+                        + " lease runs out", sagaId, e.getMessage());
+            }
+            if (!confirmed) {
+                giveBack();
+                completions.finished(sagaId, null);
+                return;
+            }
+            running.add(sagaId);
+            reserved.remove(sagaId);
+            runClaimed(Claim.startedHere(started));
+        }
+
+        private void giveBack() {
+            reserved.remove(sagaId);
+            freeWorkers.release();
+        }
     }
 
     @Override
     public boolean runsHere(UUID sagaId) {
-        return running.contains(sagaId);
+        return running.contains(sagaId) || reserved.contains(sagaId);
     }
 
     /** The timed poll: also cancels sagas whose deadline passed (at most one poll interval late). */
@@ -229,30 +286,38 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         if (!active) {
             return;
         }
-        int free = settings.workerThreads() - running.size();
-        if (free <= 0) {
+        int free = freeWorkers.drainPermits(); // all at once: a start here cannot take one meanwhile
+        if (free == 0) {
             moreMayBeDue = true;
             lastSuccessfulPoll = java.time.Instant.now(); // busy is healthy
             return;
         }
+        int used = 0;
         try {
             var now = clock.now();
-            var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), Set.copyOf(running));
+            var heldHere = new java.util.HashSet<>(running);
+            heldHere.addAll(reserved);
+            var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), heldHere);
             moreMayBeDue = claims.size() == free;
             for (Claim claim : claims) {
                 running.add(claim.sagaId());
+                used++;
                 try {
                     workers.execute(() -> runClaimed(claim));
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
                     running.remove(claim.sagaId()); // the node stops: its lease runs out and a node resumes it
+                    freeWorkers.release();
                 }
             }
             lastSuccessfulPoll = java.time.Instant.now();
             claimFailures.succeeded();
         } catch (RuntimeException e) {
             claimFailures.failed(e);
+        } finally {
+            freeWorkers.release(free - used); // the permits no claim needed
         }
     }
+
 
     private void runClaimed(Claim claim) {
         LocalCompletions.Finished outcome = null;
@@ -262,6 +327,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
         } finally {
             running.remove(claim.sagaId());
+            freeWorkers.release();
             // only now: a waiter that starts its next saga at once finds this worker free
             completions.finished(claim.sagaId(), outcome);
             if (moreMayBeDue) {

@@ -2,11 +2,15 @@ package dev.saga.internal.ledger;
 
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.UnexpectedRollbackException;
 
 /**
  * Runs the effect of a step or compensation together with its ledger record: in one transaction
  * when the method is transactional (so both commit or neither does), else one after the other.
+ *
+ * <p>A failed commit is not the step's failure: the database may have committed before the reply
+ * was lost. It is reported as {@link CommitInDoubtException}, never as what the work threw.
  */
 public final class EffectTransaction {
 
@@ -21,31 +25,65 @@ public final class EffectTransaction {
 
     /**
      * @param definition the method's transaction, or {@code null} when it is not transactional
+     * @param what what commits, for the message of a commit in doubt
      */
     public static <T> T run(PlatformTransactionManager transactionManager, TransactionDefinition definition,
-            Work<T> work) throws Throwable {
+            String what, Work<T> work) throws Throwable {
         if (definition == null) {
             return work.run();
         }
+        TransactionStatus status = transactionManager.getTransaction(definition);
+        T result;
         try {
-            return new TransactionTemplate(transactionManager, definition).execute(status -> {
-                try {
-                    return work.run();
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Throwable checked) {
-                    throw new CheckedFailure(checked);
-                }
-            });
-        } catch (CheckedFailure failure) {
-            throw failure.getCause();
+            result = work.run();
+        } catch (Throwable failure) {
+            rollbackAfter(transactionManager, status, failure);
+            throw failure;
         }
+        try {
+            transactionManager.commit(status);
+        } catch (UnexpectedRollbackException rolledBack) {
+            throw rolledBack; // marked rollback-only by the method itself: it rolled back for certain
+        } catch (RuntimeException commitFailure) {
+            if (answeredByTheDatabase(commitFailure)) {
+                throw commitFailure; // an error reply (a deferred constraint, say): it rolled back for certain
+            }
+            throw new CommitInDoubtException(what, commitFailure);
+        }
+        return result;
     }
 
-    /** A checked exception of the user's method, carried through the transaction callback. */
-    private static final class CheckedFailure extends RuntimeException {
-        CheckedFailure(Throwable cause) {
-            super(null, cause, false, false);
+    /**
+     * Whether the failure is the method's own transaction running out of its {@code timeout}: the
+     * step's (or compensation's) failure, handled by its retry policy, not the engine's.
+     */
+    public static boolean timedOut(TransactionDefinition definition, Throwable failure) {
+        return definition != null && definition.getTimeout() > 0
+                && (failure instanceof org.springframework.transaction.TransactionTimedOutException
+                        || failure instanceof org.springframework.dao.QueryTimeoutException);
+    }
+
+    /**
+     * Whether the failure is an error the database sent back (so it did not commit), as opposed to
+     * a broken connection (SQLSTATE class 08), a server shutting down (57P) or no SQL state at all,
+     * where the commit may have gone through.
+     */
+    public static boolean answeredByTheDatabase(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return !state.startsWith("08") && !state.startsWith("57P");
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackAfter(PlatformTransactionManager transactionManager, TransactionStatus status,
+            Throwable failure) {
+        try {
+            transactionManager.rollback(status);
+        } catch (RuntimeException | Error rollbackFailure) {
+            failure.addSuppressed(rollbackFailure); // the work's failure is what counts
         }
     }
 }

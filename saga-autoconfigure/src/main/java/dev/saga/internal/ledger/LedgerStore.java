@@ -38,30 +38,36 @@ public final class LedgerStore {
         // one round trip: the fencing check locks the instance row, the upsert happens only if it passed
         // the outbox lives in the same schema; a saga and its work are written and removed together
         String outboxTable = schema + ".saga_outbox";
+        // "do nothing" on any unique index: a taken business key, or this very id when a start whose
+        // commit was in doubt is written again (the statement is idempotent by the saga's id)
         this.insertWithWork = "with saga as (insert into " + instanceTable + " (id, name, version, business_key,"
-                + " status, input, deadline_at, fencing) values (?, ?, ?, ?, 'RUNNING', ?::jsonb, ?, ?)"
-                + " on conflict (name, business_key) where business_key is not null do nothing returning id)"
+                + " status, input, deadline_at, fencing, created_at, updated_at)"
+                + " values (?, ?, ?, ?, 'RUNNING', ?::jsonb, ?, ?, ?, ?) on conflict do nothing returning id)"
                 + " insert into " + outboxTable + " (saga_id, kind, due_at, claimed_by, claims)"
                 + " select id, 'RUN', ?, ?, ? from saga";
+        // instance before outbox (the engine's lock order): the delete depends on the update's result
         this.finishAndRemoveWork = "with finished as (update " + instanceTable + " set status = ?,"
                 + " output = coalesce(?::jsonb, output), error = coalesce(?, error), updated_at = now(),"
-                + " finished_at = now() where id = ? and fencing = ? returning name, created_at, output, error),"
+                + " finished_at = ? where id = ? and fencing = ? returning name, created_at, output, error),"
                 + " work as (delete from " + outboxTable + " where saga_id = ? and exists (select 1 from finished))"
                 + " select name, created_at, output, error from finished";
         this.instanceWithHistory = "select i.*, (select count(*) from " + stepTable
                 + " s where s.saga_id = i.id) as history from " + instanceTable + " i";
-        // a share lock, not an update: a claim (which raises the fencing number) waits for this commit,
-        // so the node taking over reads this row; and no new instance row version per step
+        // a share lock, not an update: a claim (which raises the fencing number) skips the saga until this
+        // commits, so the node taking over reads this row; and no new instance row version per step.
+        // A COMPLETED row is final: no later record (a failure, say, after a commit that was in doubt)
+        // overwrites it; the statement then reports that it wrote nothing.
         this.fencedStepUpsert = "with fence as (select id, cancel_reason from " + instanceTable
-                + " where id = ? and fencing = ? for share)"
-                + " insert into " + stepTable + " (saga_id, seq, kind, name, status, compensates, args, result, error,"
-                + " attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect, node_id, fencing)"
-                + " select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ? from fence"
+                + " where id = ? and fencing = ? for share),"
+                + " written as (insert into " + stepTable + " as s (saga_id, seq, kind, name, status, compensates, args,"
+                + " result, error, attempts, attempt_log, started_at, finished_at, next_attempt_at, no_effect, node_id,"
+                + " fencing) select id, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ? from fence"
                 + " on conflict (saga_id, seq) do update set status = excluded.status, result = excluded.result,"
                 + " error = excluded.error, attempts = excluded.attempts, attempt_log = excluded.attempt_log,"
                 + " finished_at = excluded.finished_at, next_attempt_at = excluded.next_attempt_at,"
                 + " no_effect = excluded.no_effect, node_id = excluded.node_id, fencing = excluded.fencing"
-                + " returning (select coalesce(cancel_reason, '') from fence)";
+                + " where s.status <> 'COMPLETED' returning 1)"
+                + " select (select coalesce(cancel_reason, '') from fence), (select count(*) from written)";
     }
 
     /**
@@ -73,9 +79,10 @@ public final class LedgerStore {
      * @return false if the business key was taken (nothing was written)
      */
     public boolean insertInstance(UUID id, String name, int version, String businessKey, String inputJson,
-            Instant deadline, Instant due, String claimedBy, long fencing) {
+            Instant deadline, Instant createdAt, Instant due, String claimedBy, long fencing) {
         return jdbc.update(insertWithWork, id, name, version, businessKey, inputJson, SqlSupport.timestamp(deadline),
-                fencing, SqlSupport.timestamp(due), claimedBy, claimedBy == null ? 0 : 1) == 1;
+                fencing, SqlSupport.timestamp(createdAt), SqlSupport.timestamp(createdAt), SqlSupport.timestamp(due),
+                claimedBy, claimedBy == null ? 0 : 1) == 1;
     }
 
     /**
@@ -86,14 +93,22 @@ public final class LedgerStore {
      */
     public Optional<SagaStatus> requestCancel(UUID id, String reason) {
         return jdbc.query("update " + instanceTable + " set cancel_reason = coalesce(cancel_reason, ?),"
-                + " updated_at = now() where id = ? and status = 'RUNNING'"
+                + " wakeups = wakeups + 1, updated_at = now() where id = ? and status = 'RUNNING'"
                 + " returning status", (rs, n) -> SagaStatus.valueOf(rs.getString(1)), reason, id).stream().findFirst()
                 .or(() -> findInstance(id).map(InstanceRecord::status));
     }
 
-    /** The saga's status, read with a share lock: a run finishing it concurrently commits first. */
-    public Optional<SagaStatus> lockStatus(UUID id) {
-        return jdbc.query("select status from " + instanceTable + " where id = ? for share",
+    /**
+     * Counts a signal's wake-up on a saga that may still read it (not COMPLETED, COMPENSATED or
+     * CANCELLED; FAILED and PARKED sagas may be retried), locking its instance row until the
+     * caller commits: a run that releases the saga meanwhile waits for that commit and so sees the
+     * wake-up. Only the instance is locked, never the outbox row a running node renews.
+     *
+     * @return the saga's status, or empty if it finished for good (or does not exist)
+     */
+    public Optional<SagaStatus> countWakeUp(UUID id) {
+        return jdbc.query("update " + instanceTable + " set wakeups = wakeups + 1, updated_at = now() where id = ?"
+                + " and status not in ('COMPLETED', 'COMPENSATED', 'CANCELLED') returning status",
                 (rs, n) -> SagaStatus.valueOf(rs.getString(1)), id).stream().findFirst();
     }
 
@@ -198,9 +213,11 @@ public final class LedgerStore {
      * their ledger and signals; returns how many.
      */
     public int deleteFinished(SagaStatus status, Instant finishedBefore, int limit) {
+        // status and age are checked again on the row itself: after waiting for the lock of an operator's
+        // retry, PostgreSQL re-checks only this statement's own conditions, not the sub-select's
         return jdbc.update("delete from " + instanceTable + " where id in (select id from " + instanceTable
-                + " where status = ? and finished_at < ? limit ?)", status.name(), SqlSupport.timestamp(finishedBefore),
-                limit);
+                + " where status = ? and finished_at < ? limit ?) and status = ? and finished_at < ?", status.name(),
+                SqlSupport.timestamp(finishedBefore), limit, status.name(), SqlSupport.timestamp(finishedBefore));
     }
 
     /** Starts the saga's history afresh with a new input (continue-as-new), if the fence holds. */
@@ -231,13 +248,22 @@ public final class LedgerStore {
      * @return the reason the saga was asked to stop (cancelled), or empty
      */
     public Optional<String> record(Fence fence, StepRecord row) {
-        var cancelReason = jdbc.query(fencedStepUpsert, (rs, n) -> rs.getString(1), fence.sagaId(), fence.fencing(),
+        var outcome = jdbc.queryForObject(fencedStepUpsert, (rs, n) -> new String[] {rs.getString(1),
+                String.valueOf(rs.getLong(2))}, fence.sagaId(), fence.fencing(),
                 row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(), row.args(),
                 row.result(), row.error(), row.attemptCount(), attemptLog(row),
                 SqlSupport.timestamp(row.startedAt()), SqlSupport.timestamp(row.finishedAt()),
                 SqlSupport.timestamp(row.nextAttemptAt()), row.noEffect(), fence.nodeId(), fence.fencing());
-        requireFence(fence, cancelReason.size());
-        return cancelReason.get(0).isEmpty() ? Optional.empty() : Optional.of(cancelReason.get(0));
+        String cancelReason = outcome[0];
+        if (cancelReason == null) {
+            throw new FencedOffException(fence.sagaId(), fence.fencing());
+        }
+        if (outcome[1].equals("0")) {
+            throw new LedgerConflictException("Saga " + fence.sagaId() + ": entry #" + row.seq() + " ('" + row.name()
+                    + "') is COMPLETED already; refusing to record it as " + row.status() + " (an earlier commit"
+                    + " that looked failed went through)");
+        }
+        return cancelReason.isEmpty() ? Optional.empty() : Optional.of(cancelReason);
     }
 
     private String attemptLog(StepRecord row) {
@@ -254,12 +280,12 @@ public final class LedgerStore {
     }
 
     /** Sets the status (and, when not null, the output and error) if the fence still holds. */
-    public StatusChange updateStatus(Fence fence, SagaStatus status, String outputJson, String error) {
+    public StatusChange updateStatus(Fence fence, SagaStatus status, String outputJson, String error, Instant now) {
         var changed = jdbc.query("update " + instanceTable + " set status = ?, output = coalesce(?::jsonb, output),"
                 + " error = coalesce(?, error), updated_at = now(),"
-                + " finished_at = case when ? then now() else finished_at end where id = ? and fencing = ?"
-                + " returning name, created_at, output, error", StatusChange::of,
-                status.name(), outputJson, error, status.isTerminal(), fence.sagaId(), fence.fencing());
+                + " finished_at = case when ? then ? else finished_at end where id = ? and fencing = ?"
+                + " returning name, created_at, output, error", StatusChange::of, status.name(), outputJson, error,
+                status.isTerminal(), SqlSupport.timestamp(now), fence.sagaId(), fence.fencing());
         requireFence(fence, changed.size());
         return changed.get(0);
     }
@@ -268,12 +294,12 @@ public final class LedgerStore {
      * Records the saga's terminal status and removes its work in one statement, if the fence
      * still holds (every claim of another node raised it).
      */
-    public StatusChange finish(Fence fence, SagaStatus status, String outputJson, String error) {
+    public StatusChange finish(Fence fence, SagaStatus status, String outputJson, String error, Instant now) {
         if (!status.isTerminal()) {
             throw new IllegalArgumentException(status + " is not terminal");
         }
-        var changed = jdbc.query(finishAndRemoveWork, StatusChange::of, status.name(), outputJson, error, fence.sagaId(),
-                fence.fencing(), fence.sagaId());
+        var changed = jdbc.query(finishAndRemoveWork, StatusChange::of, status.name(), outputJson, error,
+                SqlSupport.timestamp(now), fence.sagaId(), fence.fencing(), fence.sagaId());
         requireFence(fence, changed.size());
         return changed.get(0);
     }

@@ -13,29 +13,97 @@ import dev.saga.internal.ledger.SqlSupport;
  * The {@code saga_outbox} table: one row per unfinished saga. An unclaimed row is due at
  * {@code due_at}; a claimed row's {@code due_at} is the end of its lease, so a saga whose node died
  * becomes due again by itself once the lease runs out. Times come from the engine's clock.
+ *
+ * <p>Lock order (docs/architecture.md): {@code saga_instance} before {@code saga_outbox}. The
+ * statements here that must find their rows through the outbox first (claims, deadline expiry,
+ * renewals) take every row lock with {@code SKIP LOCKED}, so they never wait for a lock: neither a
+ * caller's open transaction nor a run in progress can stall the dispatcher's thread.
  */
 public final class OutboxStore {
 
     /** The only kind of work so far: run (or resume) the saga. */
     public static final String RUN = "RUN";
 
+    /**
+     * Due rows nobody holds, each locked together with its instance (skipping any row another
+     * transaction holds: a caller that signalled it, or a step of its old owner still committing),
+     * taken with a lease; the instance's fencing number goes up. Reads outbox, writes both tables.
+     */
+    private static final String CLAIM = """
+            with due as (select o.saga_id from %1$s.saga_outbox o join %1$s.saga_instance i on i.id = o.saga_id
+                where o.due_at <= ? and o.saga_id <> all(?) order by o.due_at limit ?
+                for no key update of o, i skip locked),
+            claimed as (update %1$s.saga_outbox o set claimed_by = ?, due_at = ?, claims = o.claims + 1,
+                recoveries = o.recoveries + case when o.claimed_by is null then 0 else 1 end
+                from due where o.saga_id = due.saga_id returning o.saga_id, o.recoveries)
+            update %1$s.saga_instance i set fencing = i.fencing + 1, updated_at = now() from claimed
+                where i.id = claimed.saga_id returning i.id, i.fencing, claimed.recoveries, i.wakeups""";
+
+    /** Rows locked by someone else are skipped: renewed on the next round, never waited for. */
+    private static final String RENEW = """
+            update %1$s.saga_outbox set due_at = ? where saga_id in (select saga_id from %1$s.saga_outbox
+                where claimed_by = ? and saga_id = any(?) for no key update skip locked)""";
+
+    /**
+     * A saga written claimed by this node at its start, confirmed once its start committed: the
+     * row exists, no other node claimed it since (fencing still the first number), and it gets a
+     * fresh lease, all in one statement.
+     */
+    private static final String CONFIRM_STARTED_HERE = """
+            update %1$s.saga_outbox o set due_at = ? from %1$s.saga_instance i
+                where o.saga_id = ? and o.claimed_by = ? and i.id = o.saga_id and i.fencing = ?
+                and i.status = 'RUNNING' returning o.saga_id""";
+
+    /**
+     * The share lock on the instance waits for a caller that signalled or cancelled the saga and
+     * has not committed yet, so its wake-up is counted here (instance before outbox).
+     */
+    private static final String RELEASE = """
+            with woken as (select wakeups from %1$s.saga_instance where id = ? for share)
+            update %1$s.saga_outbox set claimed_by = null, recoveries = 0,
+                due_at = case when (select wakeups from woken) > ? then ? else ? end
+                where saga_id = ? and claimed_by = ?""";
+
+    /** Only an unclaimed row: a run that holds the saga finds the wake-up when it releases it. */
+    private static final String WAKE = """
+            update %1$s.saga_outbox set due_at = least(due_at, ?) where saga_id = ? and claimed_by is null""";
+
+    /**
+     * Running sagas whose deadline passed, each locked with its outbox row (skipping rows others
+     * hold: the next poll gets them): the claim is voided, the saga is due now, and the instance
+     * gets the reason and a new fencing number, so a run still going on is fenced off. The last
+     * update checks status and reason again: a saga that started compensating meanwhile stays so.
+     */
+    private static final String EXPIRE_DEADLINES = """
+            with expired as (select i.id from %1$s.saga_instance i join %1$s.saga_outbox o on o.saga_id = i.id
+                where i.deadline_at <= ? and i.status = 'RUNNING' and i.cancel_reason is null
+                for no key update of i, o skip locked),
+            woken as (update %1$s.saga_outbox o set claimed_by = null, due_at = ?
+                from expired where o.saga_id = expired.id returning o.saga_id)
+            update %1$s.saga_instance i set cancel_reason = 'deadline of '
+                || to_char(i.deadline_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' passed',
+                fencing = i.fencing + 1, wakeups = i.wakeups + 1, updated_at = now()
+                from woken where i.id = woken.saga_id and i.status = 'RUNNING' and i.cancel_reason is null""";
+
     private final JdbcTemplate jdbc;
     private final String outboxTable;
-    private final String instanceTable;
     private final String claimSql;
+    private final String renewSql;
+    private final String confirmSql;
+    private final String releaseSql;
+    private final String wakeSql;
+    private final String expireSql;
 
     public OutboxStore(JdbcTemplate jdbc, String schema) {
         this.jdbc = jdbc;
-        this.outboxTable = SqlSupport.schema(schema) + ".saga_outbox";
-        this.instanceTable = schema + ".saga_instance";
-        // one statement: pick due rows nobody holds, take them with a lease, raise each saga's fencing number
-        this.claimSql = "with due as (select saga_id from " + outboxTable
-                + " where due_at <= ? and saga_id <> all(?) order by due_at limit ? for update skip locked),"
-                + " claimed as (update " + outboxTable + " o set claimed_by = ?, due_at = ?, claims = o.claims + 1,"
-                + " recoveries = o.recoveries + case when o.claimed_by is null then 0 else 1 end"
-                + " from due where o.saga_id = due.saga_id returning o.saga_id, o.recoveries, o.wakeups)"
-                + " update " + instanceTable + " i set fencing = i.fencing + 1, updated_at = now() from claimed"
-                + " where i.id = claimed.saga_id returning i.id, i.fencing, claimed.recoveries, claimed.wakeups";
+        var checked = SqlSupport.schema(schema);
+        this.outboxTable = checked + ".saga_outbox";
+        this.claimSql = CLAIM.formatted(checked);
+        this.renewSql = RENEW.formatted(checked);
+        this.confirmSql = CONFIRM_STARTED_HERE.formatted(checked);
+        this.releaseSql = RELEASE.formatted(checked);
+        this.wakeSql = WAKE.formatted(checked);
+        this.expireSql = EXPIRE_DEADLINES.formatted(checked);
     }
 
     /** Makes the saga due at the given time. */
@@ -44,12 +112,12 @@ public final class OutboxStore {
                 + " on conflict (saga_id) do nothing", sagaId, RUN, SqlSupport.timestamp(due));
     }
 
-    /** Claims up to {@code limit} sagas due by {@code now} for this node, skipping the ones it already runs. */
-    public List<Claim> claim(String nodeId, int limit, Instant now, Instant leaseEnd, Collection<UUID> runningHere) {
+    /** Claims up to {@code limit} sagas due by {@code now} for this node, skipping the ones it already holds. */
+    public List<Claim> claim(String nodeId, int limit, Instant now, Instant leaseEnd, Collection<UUID> heldHere) {
         return jdbc.query(con -> {
             var statement = con.prepareStatement(claimSql);
             statement.setObject(1, SqlSupport.timestamp(now));
-            statement.setArray(2, con.createArrayOf("uuid", runningHere.toArray()));
+            statement.setArray(2, con.createArrayOf("uuid", heldHere.toArray()));
             statement.setInt(3, limit);
             statement.setString(4, nodeId);
             statement.setObject(5, SqlSupport.timestamp(leaseEnd));
@@ -57,14 +125,16 @@ public final class OutboxStore {
         }, (rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), rs.getInt(3), rs.getInt(4)));
     }
 
-    /** Extends the leases of the sagas this node still runs. */
+    /**
+     * Extends the leases of the sagas this node runs; a row another transaction holds right now
+     * is left for the next renewal.
+     */
     public int renew(String nodeId, Collection<UUID> running, Instant leaseEnd) {
         if (running.isEmpty()) {
             return 0;
         }
         return jdbc.update(con -> {
-            var statement = con.prepareStatement("update " + outboxTable
-                    + " set due_at = ? where claimed_by = ? and saga_id = any(?)");
+            var statement = con.prepareStatement(renewSql);
             statement.setObject(1, SqlSupport.timestamp(leaseEnd));
             statement.setString(2, nodeId);
             statement.setArray(3, con.createArrayOf("uuid", running.toArray()));
@@ -73,21 +143,32 @@ public final class OutboxStore {
     }
 
     /**
+     * Confirms that a saga this node wrote claimed at its start committed and is still its claim,
+     * and gives it a fresh lease; false when there is nothing to run (the start rolled back, also
+     * to a savepoint, or another node took the saga over because the start committed late).
+     */
+    public boolean confirmStartedHere(UUID sagaId, String nodeId, long fencing, Instant leaseEnd) {
+        return !jdbc.queryForList(confirmSql, UUID.class, SqlSupport.timestamp(leaseEnd), sagaId, nodeId, fencing)
+                .isEmpty();
+    }
+
+    /**
      * Gives the claim back and makes the saga due at {@code due}, or at {@code now} when a signal
      * or cancellation arrived after the claim; false if the claim was lost. A run that got this far
      * recorded an outcome, so the count of recoveries starts afresh.
      */
     public boolean release(Claim claim, String nodeId, Instant due, Instant now) {
-        return jdbc.update("update " + outboxTable + " set claimed_by = null, recoveries = 0,"
-                + " due_at = case when wakeups > ? then ? else ? end where saga_id = ? and claimed_by = ?",
-                claim.wakeups(), SqlSupport.timestamp(now), SqlSupport.timestamp(due), claim.sagaId(), nodeId) == 1;
+        return jdbc.update(releaseSql, claim.sagaId(), claim.wakeups(), SqlSupport.timestamp(now),
+                SqlSupport.timestamp(due), claim.sagaId(), nodeId) == 1;
     }
 
-    /** Makes a waiting saga due now; a running one finds out when it releases its claim. */
+    /**
+     * Makes a waiting saga due now. A running one is not touched (its wake-up was counted on the
+     * instance, and its run finds it when it releases the saga), so a caller's transaction holds
+     * no lock that the running node's lease renewal needs.
+     */
     public void wake(UUID sagaId, Instant now) {
-        jdbc.update("update " + outboxTable + " set wakeups = wakeups + 1,"
-                + " due_at = case when claimed_by is null then least(due_at, ?) else due_at end where saga_id = ?",
-                SqlSupport.timestamp(now), sagaId);
+        jdbc.update(wakeSql, SqlSupport.timestamp(now), sagaId);
     }
 
     /**
@@ -95,8 +176,8 @@ public final class OutboxStore {
      * ran out): how much, and since when the oldest is due.
      */
     public Backlog backlog(Instant now) {
-        return jdbc.queryForObject("select count(*), min(due_at) from " + outboxTable + " where due_at <= ?", (rs, n) -> new Backlog(rs.getLong(1),
-                SqlSupport.instant(rs, "min")), SqlSupport.timestamp(now));
+        return jdbc.queryForObject("select count(*), min(due_at) from " + outboxTable + " where due_at <= ?",
+                (rs, n) -> new Backlog(rs.getLong(1), SqlSupport.instant(rs, "min")), SqlSupport.timestamp(now));
     }
 
     /** Unclaimed due work: how many sagas, and the due time of the oldest (null when none). */
@@ -114,14 +195,6 @@ public final class OutboxStore {
      * they are compensated. Returns how many.
      */
     public int expireDeadlines(Instant now) {
-        // outbox rows first, then instances: the order in which claims lock them, so the two cannot deadlock
-        return jdbc.update("with expired as (select id from " + instanceTable + " where deadline_at <= ?"
-                + " and status = 'RUNNING' and cancel_reason is null),"
-                + " woken as (update " + outboxTable + " o set claimed_by = null, due_at = ?, wakeups = o.wakeups + 1"
-                + " from expired where o.saga_id = expired.id returning o.saga_id)"
-                + " update " + instanceTable + " i set cancel_reason = 'deadline of '"
-                + " || to_char(i.deadline_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ' passed',"
-                + " fencing = i.fencing + 1, updated_at = now() from woken where i.id = woken.saga_id",
-                SqlSupport.timestamp(now), SqlSupport.timestamp(now));
+        return jdbc.update(expireSql, SqlSupport.timestamp(now), SqlSupport.timestamp(now));
     }
 }

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,10 +14,13 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.SagaHistoryLimitException;
@@ -31,7 +32,9 @@ import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.CommitInDoubtException;
 import dev.saga.internal.ledger.EffectTransaction;
+import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.LedgerStore;
@@ -66,8 +69,13 @@ public final class ReplayEngine implements AutoCloseable {
     private final SagaClock clock;
     private final HistoryLimits history;
     private final SagaEvents events;
-    private final ExecutorService timedSteps =
-            Executors.newCachedThreadPool(new CustomizableThreadFactory("saga-timed-step-"));
+    /**
+     * Threads for attempts with a timeout. Bounded: an abandoned attempt keeps its thread (and, if
+     * transactional, its connection) until it returns, so when every thread is taken a timed step
+     * waits for one instead of piling up threads and connections.
+     */
+    private final ThreadPoolTaskExecutor timedSteps;
+    private static final Duration WAIT_FOR_TIMED_STEP_THREAD = Duration.ofSeconds(1);
 
     /**
      * How long one run's history may grow.
@@ -80,8 +88,15 @@ public final class ReplayEngine implements AutoCloseable {
 
     public ReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
-            SagaClock clock, HistoryLimits history, SagaEvents events) {
+            SagaClock clock, HistoryLimits history, SagaEvents events, int timedStepThreads) {
         this.events = events;
+        this.timedSteps = new ThreadPoolTaskExecutor();
+        timedSteps.setCorePoolSize(timedStepThreads);
+        timedSteps.setMaxPoolSize(timedStepThreads);
+        timedSteps.setQueueCapacity(0); // a thread now, or none: an attempt never waits in a queue past its timeout
+        timedSteps.setThreadNamePrefix("saga-timed-step-");
+        timedSteps.setDaemon(true);
+        timedSteps.initialize();
         this.ledger = ledger;
         this.signals = signals;
         this.clock = clock;
@@ -173,7 +188,8 @@ public final class ReplayEngine implements AutoCloseable {
                     clock.now());
             record(execution, marker);
         }
-        var outcome = fenced(() -> compensator.compensate(execution.fence(), execution.saga().name(), seq));
+        var outcome = fenced(() -> compensator.compensate(execution.fence(), execution.saga().name(), execution.run(),
+                seq));
         if (outcome instanceof CompensationOutcome.RetryLater later) {
             throw new SagaControl.Suspend(later.delay());
         }
@@ -225,10 +241,10 @@ public final class ReplayEngine implements AutoCloseable {
         if (pending.isPresent()) {
             var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(), clock.now());
             fenced(() -> new TransactionTemplate(transactionManager).executeWithoutResult(status -> {
+                record(execution, done); // the fence first: instance, then signal (the engine's lock order)
                 if (!signals.consume(pending.get().id(), seq)) {
                     throw new SagaControl.Abandon("signal " + pending.get().id() + " was consumed by another run");
                 }
-                record(execution, done);
             }));
             return received(done, type, name);
         }
@@ -335,28 +351,22 @@ public final class ReplayEngine implements AutoCloseable {
             execution.enterStep(attempt.row.seq());
             MDC.put("sagaStep", step.name());
             try {
-                return attemptAndRecord(execution, step, attempt, proceed);
+                return attemptAndRecord(execution, step, policy, attempt, proceed);
             } finally {
                 MDC.remove("sagaStep");
                 execution.leaveStep();
             }
         }
         var mdc = MDC.getCopyOfContextMap();
-        Future<Object> running = timedSteps.submit(() -> {
-            var previous = SagaContextHolder.bind(StepScopeContext.ofStep(execution.sagaId(), attempt.row.seq()));
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
-            MDC.put("sagaStep", step.name());
-            try {
-                return attemptAndRecord(execution, step, attempt, proceed);
-            } catch (Throwable failure) {
-                throw new AttemptFailure(failure);
-            } finally {
-                SagaContextHolder.restore(previous);
-                MDC.clear();
-            }
-        });
+        Future<Object> running;
+        try {
+            running = timedSteps.submit(() -> runTimed(execution, step, policy, attempt, proceed, mdc));
+        } catch (TaskRejectedException allBusy) {
+            log.warn("Saga {} step {}: all {} threads for steps with a timeout are busy (abandoned attempts that have"
+                    + " not returned yet); the step is tried again in {}", execution.sagaId(), step.name(),
+                    timedSteps.getMaxPoolSize(), WAIT_FOR_TIMED_STEP_THREAD);
+            throw new SagaControl.Suspend(WAIT_FOR_TIMED_STEP_THREAD); // no attempt was made: none is counted
+        }
         try {
             return running.get(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException timeout) {
@@ -367,6 +377,25 @@ public final class ReplayEngine implements AutoCloseable {
             return unwrap(running); // its success is being recorded right now: take it
         } catch (ExecutionException e) {
             throw causeOf(e);
+        }
+    }
+
+    /** A timed attempt on its thread, under the step's scope; its own failure is carried back wrapped. */
+    private Object runTimed(SagaExecution execution, StepDefinition step, RetryPolicy policy, AttemptState attempt,
+            Proceed proceed, java.util.Map<String, String> mdc) {
+        var previous = SagaContextHolder.bind(StepScopeContext.ofStep(execution.sagaId(), execution.run(),
+                attempt.row.seq(), clock));
+        if (mdc != null) {
+            MDC.setContextMap(mdc);
+        }
+        MDC.put("sagaStep", step.name());
+        try {
+            return attemptAndRecord(execution, step, policy, attempt, proceed);
+        } catch (Throwable failure) {
+            throw new AttemptFailure(failure);
+        } finally {
+            SagaContextHolder.restore(previous);
+            MDC.clear();
         }
     }
 
@@ -382,23 +411,53 @@ public final class ReplayEngine implements AutoCloseable {
         return e.getCause() instanceof AttemptFailure failure ? failure.getCause() : e.getCause();
     }
 
-    private Object attemptAndRecord(SagaExecution execution, StepDefinition step, AttemptState attempt,
-            Proceed proceed) throws Throwable {
-        return EffectTransaction.run(transactionManager, step.transaction(), () -> {
-            Object result = proceed.proceed();
-            recordSuccess(execution, step, attempt, result);
-            return result;
-        });
+    private Object attemptAndRecord(SagaExecution execution, StepDefinition step, RetryPolicy policy,
+            AttemptState attempt, Proceed proceed) throws Throwable {
+        var transaction = transactionOf(step, policy);
+        try {
+            return EffectTransaction.run(transactionManager, transaction, "step '" + step.name() + "'", () -> {
+                Object result = proceed.proceed();
+                recordSuccess(execution, step, transaction, attempt, result);
+                return result;
+            });
+        } catch (CommitInDoubtException inDoubt) {
+            // maybe committed, maybe not: only the ledger knows, so the run ends and the replay reads it
+            throw new SagaControl.EngineFailure(inDoubt);
+        }
     }
 
-    private void recordSuccess(SagaExecution execution, StepDefinition step, AttemptState attempt, Object result) {
+    /**
+     * The step's own transaction; with a step timeout and no transaction timeout of its own, the
+     * step timeout (rounded up to seconds) becomes the transaction's, so that an abandoned attempt's
+     * statements are cancelled and give back their connection and locks.
+     */
+    private static TransactionDefinition transactionOf(StepDefinition step, RetryPolicy policy) {
+        var declared = step.transaction();
+        if (declared == null || !policy.hasTimeout() || declared.getTimeout() != TransactionDefinition.TIMEOUT_DEFAULT) {
+            return declared;
+        }
+        var bounded = new DefaultTransactionDefinition(declared);
+        bounded.setTimeout((int) Math.max(1, (policy.timeout().toMillis() + 999) / 1000));
+        return bounded;
+    }
+
+    private void recordSuccess(SagaExecution execution, StepDefinition step, TransactionDefinition transaction,
+            AttemptState attempt, Object result) {
         var row = attempt.row.succeeded(codec.write(result, step.method().getGenericReturnType(),
                 "result of step '" + step.name() + "'"), attempt.startedAt, clock.now());
         if (!attempt.claimSuccess()) {
             throw new IllegalStateException("Step " + step.name() + " finished after its timeout; its effect is"
                     + " rolled back where it is transactional");
         }
-        record(execution, row);
+        try {
+            ledger.record(execution.fence(), row).ifPresent(execution::cancelRequested);
+        } catch (RuntimeException e) {
+            if (EffectTransaction.timedOut(transaction, e)) {
+                throw e; // the step ran past its own @Transactional(timeout): its failure, for its retry policy
+            }
+            throw engineControl(e);
+        }
+        execution.remember(row);
         attempt.row = row;
     }
 
@@ -466,11 +525,20 @@ public final class ReplayEngine implements AutoCloseable {
     private static <T> T fenced(Supplier<T> write) {
         try {
             return write.get();
-        } catch (FencedOffException e) {
+        } catch (RuntimeException e) {
+            throw engineControl(e);
+        }
+    }
+
+    /** How an engine write's failure ends the run: a lost fence abandons it, anything else retries it. */
+    private static RuntimeException engineControl(RuntimeException e) {
+        if (e instanceof FencedOffException) {
             throw new SagaControl.Abandon(e.getMessage());
-        } catch (DataAccessException | TransactionException e) {
+        }
+        if (e instanceof DataAccessException || e instanceof TransactionException || e instanceof EngineWriteException) {
             throw new SagaControl.EngineFailure(e);
         }
+        throw e;
     }
 
     @SuppressWarnings("unchecked")
@@ -480,7 +548,7 @@ public final class ReplayEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        timedSteps.shutdownNow();
+        timedSteps.getThreadPoolExecutor().shutdownNow();
     }
 
     /** A step's own failure, carried out of the thread that ran a timed attempt. */

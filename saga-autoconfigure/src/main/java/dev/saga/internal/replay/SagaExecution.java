@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.Fence;
@@ -23,13 +24,15 @@ public final class SagaExecution implements SagaContext {
     private final SagaDefinition saga;
     private final Map<Integer, StepRecord> history = new HashMap<>();
     private final ReplayEngine engine;
+    private final int run;
     private int nextSeq;
     private Integer activeSeq;
     private String completedPivot;
     private volatile String cancelReason;
 
-    SagaExecution(Fence fence, SagaDefinition saga, List<StepRecord> recorded, ReplayEngine engine) {
+    SagaExecution(Fence fence, SagaDefinition saga, int run, List<StepRecord> recorded, ReplayEngine engine) {
         this.fence = fence;
+        this.run = run;
         this.saga = saga;
         this.engine = engine;
         recorded.forEach(row -> history.put(row.seq(), row));
@@ -55,6 +58,10 @@ public final class SagaExecution implements SagaContext {
 
     Fence fence() {
         return fence;
+    }
+
+    int run() {
+        return run;
     }
 
     SagaDefinition saga() {
@@ -125,7 +132,7 @@ public final class SagaExecution implements SagaContext {
             throw new IllegalStateException("Sagas.idempotencyKey() is available inside a @Step or @Compensate method"
                     + " only; call it from the step that passes it on");
         }
-        return fence.sagaId() + "/" + activeSeq;
+        return StepScopeContext.idempotencyKey(fence.sagaId(), run, activeSeq);
     }
 
     @Override

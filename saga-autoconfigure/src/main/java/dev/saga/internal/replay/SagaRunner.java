@@ -8,7 +8,9 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -20,6 +22,7 @@ import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
@@ -59,6 +62,7 @@ public final class SagaRunner {
     private final SagaClock clock;
     private final Settings settings;
     private final SagaEvents events;
+    private final EngineFailures engineFailures;
     /** How the run on this worker thread ended the saga, if it did; handed to the dispatcher. */
     private final ThreadLocal<LocalCompletions.Finished> finishedHere = new ThreadLocal<>();
 
@@ -78,6 +82,7 @@ public final class SagaRunner {
         this.beans = beans;
         this.clock = clock;
         this.settings = settings;
+        this.engineFailures = new EngineFailures(settings.nodeId());
     }
 
     public String nodeId() {
@@ -118,11 +123,16 @@ public final class SagaRunner {
             }
             MDC.put("saga", saga.name());
             events.observeRun(saga.name(), () -> runClaimed(claim, fence, saga, instance));
+            engineFailures.succeeded();
         } catch (FencedOffException | SagaControl.Abandon lost) {
             log.info("Saga {}: this node lost its claim; another node goes on with it ({})", claim.sagaId(),
                     lost.getMessage());
         } catch (SagaControl.EngineFailure failure) {
-            log.warn("Saga {}: {}; it is tried again shortly", claim.sagaId(), failure.getMessage());
+            engineFailures.failed(claim.sagaId(), failure.getCause());
+            releaseQuietly(claim);
+        } catch (DataAccessException | TransactionException | EngineWriteException failure) {
+            // finishing, releasing or starting to compensate: the engine's write, not the saga's failure
+            engineFailures.failed(claim.sagaId(), failure);
             releaseQuietly(claim);
         } catch (RuntimeException | LinkageError | AssertionError unexpected) {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);
@@ -142,9 +152,9 @@ public final class SagaRunner {
             return;
         }
         if (instance.status() == SagaStatus.COMPENSATING) {
-            compensate(claim, fence, saga, instance.error(), instance.cancelReason() != null);
+            compensate(claim, fence, saga, instance.run(), instance.error(), instance.cancelReason() != null);
         } else if (instance.cancelReason() != null) {
-            startCompensating(claim, fence, saga, cancelled(instance.cancelReason()), true);
+            startCompensating(claim, fence, saga, instance.run(), cancelled(instance.cancelReason()), true);
         } else {
             runForward(claim, fence, saga, instance);
         }
@@ -152,7 +162,7 @@ public final class SagaRunner {
 
     private void runForward(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
         var history = claim.startedHere() != null ? List.<StepRecord>of() : ledger.steps(fence.sagaId());
-        var execution = new SagaExecution(fence, saga, history, engine);
+        var execution = new SagaExecution(fence, saga, instance.run(), history, engine);
         String outputJson;
         var previous = SagaContextHolder.bind(execution);
         try {
@@ -162,7 +172,7 @@ public final class SagaRunner {
             release(claim, suspend.resumeAfter());
             return;
         } catch (SagaControl.ContinueAsNew next) {
-            continueAsNew(claim, fence, saga, next.input());
+            continueAsNew(claim, fence, saga, instance.run(), next.input());
             return;
         } catch (SagaControl.NonDeterminism nonDeterminism) {
             park(fence, nonDeterminism.getMessage());
@@ -172,7 +182,7 @@ public final class SagaRunner {
             finish(fence, SagaStatus.FAILED, null, fail.getMessage());
             return;
         } catch (SagaControl.Cancel cancel) {
-            startCompensating(claim, fence, saga, cancelled(cancel.getMessage()), true);
+            startCompensating(claim, fence, saga, instance.run(), cancelled(cancel.getMessage()), true);
             return;
         } catch (SagaControl.Abandon | SagaControl.EngineFailure notTheSagas) {
             throw notTheSagas;
@@ -186,7 +196,7 @@ public final class SagaRunner {
                 return;
             }
             log.info("Saga {} failed, compensating: {}", fence.sagaId(), error);
-            startCompensating(claim, fence, saga, error, false);
+            startCompensating(claim, fence, saga, instance.run(), error, false);
             return;
         } finally {
             SagaContextHolder.restore(previous);
@@ -195,7 +205,8 @@ public final class SagaRunner {
         log.debug("Saga {} completed", fence.sagaId());
     }
 
-    private void startCompensating(Claim claim, Fence fence, SagaDefinition saga, String error, boolean cancelled) {
+    private void startCompensating(Claim claim, Fence fence, SagaDefinition saga, int run, String error,
+            boolean cancelled) {
         if (cancelled) {
             var pivot = compensator.completedPivot(fence.sagaId());
             if (pivot.isPresent()) {
@@ -204,12 +215,14 @@ public final class SagaRunner {
                 return;
             }
         }
-        transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error));
-        compensate(claim, fence, saga, error, cancelled);
+        transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error,
+                clock.now()));
+        compensate(claim, fence, saga, run, error, cancelled);
     }
 
-    private void compensate(Claim claim, Fence fence, SagaDefinition saga, String sagaError, boolean cancelled) {
-        var outcome = compensator.compensate(fence, saga.name(), Integer.MAX_VALUE);
+    private void compensate(Claim claim, Fence fence, SagaDefinition saga, int run, String sagaError,
+            boolean cancelled) {
+        var outcome = compensator.compensate(fence, saga.name(), run, Integer.MAX_VALUE);
         if (outcome instanceof CompensationOutcome.Compensated) {
             finish(fence, cancelled ? SagaStatus.CANCELLED : SagaStatus.COMPENSATED, null, null);
             log.info("Saga {} {}", fence.sagaId(), cancelled ? "cancelled and compensated" : "compensated");
@@ -222,10 +235,10 @@ public final class SagaRunner {
         }
     }
 
-    private void continueAsNew(Claim claim, Fence fence, SagaDefinition saga, Object input) {
+    private void continueAsNew(Claim claim, Fence fence, SagaDefinition saga, int run, Object input) {
         if (saga.takesInput() && input != null
                 && !ClassUtils.resolvePrimitiveIfNecessary(saga.entryMethod().getParameterTypes()[0]).isInstance(input)) {
-            startCompensating(claim, fence, saga, "java.lang.IllegalArgumentException: Sagas.continueAsNew(...) was"
+            startCompensating(claim, fence, saga, run, "java.lang.IllegalArgumentException: Sagas.continueAsNew(...) was"
                     + " given a " + input.getClass().getName() + " but saga '" + saga.name() + "' takes a "
                     + saga.entryMethod().getParameterTypes()[0].getName(), false);
             return;
@@ -234,7 +247,7 @@ public final class SagaRunner {
         try {
             inputJson = codec.write(saga.takesInput() ? input : null, "input of saga " + saga.name());
         } catch (RuntimeException unstorable) {
-            startCompensating(claim, fence, saga, ErrorText.of(unstorable), false);
+            startCompensating(claim, fence, saga, run, ErrorText.of(unstorable), false);
             return;
         }
         transaction.executeWithoutResult(status -> {
@@ -272,9 +285,10 @@ public final class SagaRunner {
 
     /** Records the terminal status and removes the saga's work, in one statement. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
-        var finished = ledger.finish(fence, status, outputJson, error);
+        var now = clock.now();
+        var finished = ledger.finish(fence, status, outputJson, error, now);
         finishedHere.set(new LocalCompletions.Finished(finished.name(), status, finished.output(), finished.error()));
-        events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), clock.now()));
+        events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), now));
     }
 
     private String notDeployed(InstanceRecord instance) {
@@ -299,7 +313,8 @@ public final class SagaRunner {
         try {
             outbox.release(claim, nodeId(), clock.now().plus(RETRY_AFTER_UNEXPECTED_FAILURE), clock.now());
         } catch (RuntimeException e) {
-            log.warn("Saga {}: could not release the claim ({}); it is tried again when the lease runs out",
+            // the failure that ended the run was logged already; without a release the lease runs out
+            log.debug("Saga {}: could not release the claim ({}); it is tried again when the lease runs out",
                     claim.sagaId(), e.getMessage());
         }
     }

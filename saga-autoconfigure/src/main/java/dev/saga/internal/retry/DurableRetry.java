@@ -51,14 +51,15 @@ public final class DurableRetry {
      *     they are thrown on unchanged
      */
     public <T> Outcome<T> run(RetryPolicy policy, int failedSoFar, Attempt<T> attempt, FailureRecorder recorder,
-            Class<? extends Throwable> mustRethrow) {
+            Class<?>... mustRethrow) {
         int failed = failedSoFar;
         while (true) {
             int number = failed + 1;
             try {
                 return new Outcome.Succeeded<>(attempt.run(number));
             } catch (Throwable error) {
-                if (mustRethrow.isInstance(error) || error instanceof VirtualMachineError) {
+                if (error instanceof VirtualMachineError
+                        || java.util.Arrays.stream(mustRethrow).anyMatch(type -> type.isInstance(error))) {
                     throw sneaky(error);
                 }
                 failed = number;

@@ -1,0 +1,5 @@
+-- Signals and cancellations count their wake-ups on the instance row, not on the outbox row: a
+-- caller's transaction that signalled a running saga and stays open must hold no lock that lease
+-- renewals (outbox rows only) would wait for. saga_outbox.wakeups is no longer read or written;
+-- it stays so that a node of the previous version keeps working during a rolling upgrade.
+alter table ${flyway:defaultSchema}.saga_instance add column wakeups int not null default 0;
