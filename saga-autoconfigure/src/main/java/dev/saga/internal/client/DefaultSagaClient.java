@@ -34,6 +34,7 @@ import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.LocalWorker;
@@ -136,6 +137,7 @@ public final class DefaultSagaClient implements SagaClient {
         if (signalName == null || signalName.isBlank()) {
             throw new IllegalArgumentException("signalName must not be blank");
         }
+        SqlSupport.storableText(signalName, "signalName");
         var payloadJson = codec.write(payload, "payload of signal '" + signalName + "'");
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         requireInstance(sagaId);
@@ -157,6 +159,8 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
+        SqlSupport.storableText(sagaName, "sagaName");
+        SqlSupport.storableText(businessKey, "businessKey");
         var id = ledger.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
                 "No saga '" + sagaName + "' with business key '" + businessKey + "'"));
         return signal(id, signalName, payload);
@@ -164,6 +168,7 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public void cancel(UUID sagaId, String reason) {
+        SqlSupport.storableText(reason, "reason");
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         var current = requireInstance(sagaId).status();

@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
-/** Small helpers for the engine's SQL: schema names, timestamps. */
+/** Small helpers for the engine's SQL: schema names, text parameters, timestamps. */
 public final class SqlSupport {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -22,6 +22,20 @@ public final class SqlSupport {
                     + " underscores), but was '" + name + "'");
         }
         return name;
+    }
+
+    /**
+     * The text, refused when it contains U+0000, which PostgreSQL's text columns cannot hold (a
+     * database error in the caller's transaction would doom it); null stays null.
+     *
+     * @param parameter the name of the API parameter it was given as, for the message
+     */
+    public static String storableText(String value, String parameter) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(parameter + " contains the character U+0000, which PostgreSQL cannot"
+                    + " store in text; remove or replace it");
+        }
+        return value;
     }
 
     public static Instant instant(ResultSet rs, String column) throws SQLException {
