@@ -50,6 +50,9 @@ import dev.saga.internal.time.SagaClock;
  */
 public final class DefaultSagaClient implements SagaClient {
 
+    /** How often {@code awaitResult} reads the saga while a worker of this node runs it. */
+    private static final long READ_WHILE_RUNNING_HERE_MS = 1000;
+
     private final SagaRegistry registry;
     private final LedgerStore ledger;
     private final SignalStore signals;
@@ -324,13 +327,16 @@ public final class DefaultSagaClient implements SagaClient {
             while (true) {
                 LocalCompletions.Finished outcome;
                 if ((watch.isDone() || workListener.runsHere(sagaId)) && Instant.now().isBefore(deadline)) {
-                    // running on this node: its worker tells when the run ends, nothing to read meanwhile
-                    outcome = waitFor(watch, Math.min(1000, millisUntil(deadline)), sagaId);
+                    // running on this node: its worker tells when the run ends; but that run may have been
+                    // fenced off (a deadline, a lost lease) and another node may finish the saga: read it too
+                    outcome = waitFor(watch, Math.min(READ_WHILE_RUNNING_HERE_MS, millisUntil(deadline)), sagaId);
+                    if (outcome == null && !watch.isDone()) {
+                        outcome = finished(requireInstance(sagaId).toView());
+                    }
                 } else {
                     var view = requireInstance(sagaId).toView();
                     if (view.status().isTerminal()) {
-                        outcome = new LocalCompletions.Finished(view.name(), view.status(), view.output(),
-                                view.error());
+                        outcome = finished(view);
                     } else if (Instant.now().isAfter(deadline)) {
                         throw new SagaTimeoutException("Saga " + sagaId + " (" + view.name() + ") has not finished"
                                 + " within " + timeout + "; it is " + view.status());
@@ -349,6 +355,12 @@ public final class DefaultSagaClient implements SagaClient {
         } finally {
             completions.unwatch(sagaId, watch);
         }
+    }
+
+    /** The saga's outcome as recorded, or null while it has not finished. */
+    private static LocalCompletions.Finished finished(SagaView view) {
+        return view.status().isTerminal()
+                ? new LocalCompletions.Finished(view.name(), view.status(), view.output(), view.error()) : null;
     }
 
     private <T> T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {
