@@ -41,11 +41,11 @@ class LazyInitializationTests {
     }
 
     @Test
-    void runsALazySagaBeanAndRecordsTheStepsOfALazyStepBean() {
+    void recordsTheStepsOfALazyStepBeanAsSteps() {
         try (var engine = new TestEngine()) {
             var node = engine.startNode(List.of(LazySagas.ExplicitlyLazy.class));
 
-            var id = TestEngine.client(node).start("lazy-packing", "order-2");
+            var id = TestEngine.client(node).start("eager-packing", "order-2");
 
             assertThat(TestEngine.client(node).awaitResult(id, String.class, WAIT)).isEqualTo("packed picked order-2");
             assertThat(ledger(node, id)).as("each step call is a step, with its ledger row")
@@ -55,24 +55,34 @@ class LazyInitializationTests {
     }
 
     @Test
-    void failsStartupForAMisusedStepOnALazyBean() {
-        for (var node : List.of(new Node(LazySagas.LazyMisuse.class), new Node(LazySagas.Misuse.class,
-                "spring.main.lazy-initialization=true"))) {
-            try (var engine = new TestEngine()) {
-                assertThatThrownBy(() -> engine.startNode(List.of(node.configuration()), node.properties()))
-                        .as(node.toString()).isInstanceOf(SagaDefinitionException.class)
-                        .extracting(e -> ((SagaDefinitionException) e).problems(),
-                                InstanceOfAssertFactories.list(String.class))
-                        .singleElement(InstanceOfAssertFactories.STRING)
-                        .contains("StepWithoutCompensation.charge(String) has no compensation");
-            }
+    void runsASagaDeclaredAsALazyBean() {
+        try (var engine = new TestEngine()) {
+            var node = engine.startNode(List.of(LazySagas.ExplicitlyLazy.class));
+
+            var id = TestEngine.client(node).start("lazy-packing", "order-3");
+
+            assertThat(TestEngine.client(node).awaitResult(id, String.class, WAIT)).isEqualTo("packed picked order-3");
+            assertThat(ledger(node, id)).hasSize(2);
         }
     }
 
-    private record Node(Class<?> configuration, String... properties) {
-        @Override
-        public String toString() {
-            return configuration.getSimpleName() + " " + List.of(properties);
+    @Test
+    void failsStartupForAMisusedStepOnALazyBean() {
+        assertStartupFailsForTheMisuse(LazySagas.LazyMisuse.class);
+    }
+
+    @Test
+    void failsStartupForAMisusedStepOnANodeWithLazyInitialization() {
+        assertStartupFailsForTheMisuse(LazySagas.Misuse.class, "spring.main.lazy-initialization=true");
+    }
+
+    private static void assertStartupFailsForTheMisuse(Class<?> configuration, String... properties) {
+        try (var engine = new TestEngine()) {
+            assertThatThrownBy(() -> engine.startNode(List.of(configuration), properties))
+                    .isInstanceOf(SagaDefinitionException.class)
+                    .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
+                    .singleElement(InstanceOfAssertFactories.STRING)
+                    .contains("StepWithoutCompensation.charge(String) has no compensation");
         }
     }
 
