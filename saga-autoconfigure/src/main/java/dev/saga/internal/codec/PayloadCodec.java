@@ -93,7 +93,7 @@ public final class PayloadCodec {
      * backslash is not escaped itself: two backslashes and {@code u0000} are a backslash followed
      * by the text {@code u0000}, which PostgreSQL stores.
      */
-    static boolean containsNul(String json) {
+    private static boolean containsNul(String json) {
         if (json.indexOf('\0') >= 0) {
             return true;
         }
