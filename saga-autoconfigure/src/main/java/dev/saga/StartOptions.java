@@ -12,7 +12,8 @@ import java.time.Duration;
  * }</pre>
  *
  * @param businessKey makes the start idempotent: starting a saga of the same name with the same
- *     key again returns the first saga's id and starts nothing; {@code null} for none
+ *     key again returns the first saga's id and starts nothing; {@code null} for none; not blank,
+ *     and without the character U+0000 (which PostgreSQL cannot store)
  * @param startDelay how long to wait before the saga first runs; never negative
  * @param deadline how long the saga may take from its start: when it has not finished by then it
  *     is cancelled (it stops and compensates); {@code null} takes {@code saga.sagas.<saga>.deadline},
@@ -23,6 +24,10 @@ public record StartOptions(String businessKey, Duration startDelay, Duration dea
     public StartOptions {
         if (businessKey != null && businessKey.isBlank()) {
             throw new IllegalArgumentException("businessKey must not be blank; pass null for none");
+        }
+        if (businessKey != null && businessKey.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("businessKey contains the character U+0000, which PostgreSQL cannot"
+                    + " store in text; remove or replace it");
         }
         startDelay = startDelay == null ? Duration.ZERO : startDelay;
         if (startDelay.isNegative()) {

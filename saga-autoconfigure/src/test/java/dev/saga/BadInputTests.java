@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.fixtures.BadInputSagas;
 import dev.saga.fixtures.BadInputSagas.Circle;
@@ -47,6 +49,8 @@ class BadInputTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int LIMIT = 10 * 1024;
+    private static final String NUL = "\u0000";
+    private static final String NUL_ADVICE = "it contains the character U+0000, which PostgreSQL cannot store in jsonb";
     private static final List<String> TABLES = List.of("saga_instance", "saga_step", "saga_signal", "saga_outbox");
     private static final HttpClient http = HttpClient.newHttpClient();
     private static TestEngine engine;
@@ -331,6 +335,199 @@ class BadInputTests {
         assertThat(client.find(waiting).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
         assertThat(jdbc.queryForObject("select cancel_reason from saga.saga_instance where id = ?", String.class,
                 waiting)).isNull();
+    }
+
+    @Test
+    void refusesAtStartAnInputWithU0000AndLeavesTheCallersTransactionUsable() {
+        var before = quietRows();
+
+        var refused = inCallersTransaction("nul-start", () -> client.start("echo", "a" + NUL + "b"));
+
+        assertThat(refused).isInstanceOf(SagaPayloadException.class)
+                .hasMessageStartingWith("Cannot store input of saga 'echo': " + NUL_ADVICE)
+                .hasMessageContaining("remove or replace it");
+        assertThat(rows()).isEqualTo(before);
+        assertThat(effects("nul-start")).as("the caller's transaction committed").isEqualTo(1);
+    }
+
+    @Test
+    void storesTheTextBackslashU0000WhichIsNoU0000() {
+        var text = "C:\\u0000dir and \\\\u0000";
+
+        var id = client.start("echo", text);
+
+        assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo(text);
+    }
+
+    @Test
+    void refusesBusinessKeysSignalNamesAndCancelReasonsWithU0000NamingTheParameter() {
+        var id = client.start("await-go", "nul-text");
+        awaitWaiting(id);
+        var before = rows();
+
+        assertThat(inCallersTransaction("nul-key", () -> client.start("echo", "x", StartOptions.businessKey("k" + NUL))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("businessKey")
+                .hasMessageContaining("U+0000");
+        assertThat(inCallersTransaction("nul-name", () -> client.signal(id, "g" + NUL + "o", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signalName")
+                .hasMessageContaining("U+0000");
+        assertThat(inCallersTransaction("nul-by-key", () -> client.signal("await-go", "k" + NUL, "go", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("businessKey")
+                .hasMessageContaining("U+0000");
+        assertThat(inCallersTransaction("nul-reason", () -> {
+            client.cancel(id, "because" + NUL);
+            return null;
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason").hasMessageContaining("U+0000");
+
+        assertThat(rows()).isEqualTo(before);
+        assertThat(List.of(effects("nul-key"), effects("nul-name"), effects("nul-by-key"), effects("nul-reason")))
+                .as("every caller's transaction committed").containsOnly(1);
+        assertThat(client.signal(id, "go", "clean")).isEqualTo(SignalResult.DELIVERED);
+        assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("clean");
+    }
+
+    @Test
+    void refusesASignalPayloadWithU0000AndLeavesTheCallersTransactionUsable() throws Exception {
+        var id = client.start("await-go", "nul-signal");
+        awaitWaiting(id);
+        var before = rows();
+
+        assertThat(inCallersTransaction("nul-signal", () -> client.signal(id, "go", "a" + NUL)))
+                .isInstanceOf(SagaPayloadException.class)
+                .hasMessageStartingWith("Cannot store payload of signal 'go': " + NUL_ADVICE);
+        assertError(post("/sagas/" + id + "/signal", "{\"signal\": \"go\", \"payload\": \"\\\"a\\\\u0000\\\"\"}"),
+                400, "Cannot store payload of signal 'go': it contains the character U+0000");
+        assertError(post("/sagas/" + id + "/cancel", "{\"reason\": \"a\\u0000\"}"), 400,
+                "reason contains the character U+0000");
+
+        assertThat(rows()).isEqualTo(before);
+        assertThat(effects("nul-signal")).as("the caller's transaction committed").isEqualTo(1);
+        assertThat(client.signal(id, "go", "clean")).isEqualTo(SignalResult.DELIVERED);
+        assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("clean");
+    }
+
+    @Test
+    void failsAStepWhoseArgumentsHaveU0000BeforeItRunsAndCompensatesTheStepsBefore() {
+        var id = client.start("passes-nul", "nul-args");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("Cannot store arguments of step 'badSteps.note': argument 2"
+                            + " of 2, " + NUL_ADVICE);
+                });
+        assertThat(journal.of("nul-args")).as("the step never ran").containsExactly("reserve", "release res-nul-args");
+        assertThat(ledger(id)).as("no ledger row for the step").extracting(StepRecord::name)
+                .containsExactly("badSteps.reserve", "badSteps.reserve");
+    }
+
+    @Test
+    void failsAStepWhoseResultHasU0000AtOnceWithoutRetryingIt() {
+        var id = client.start("returns-nul", "nul-result");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("Cannot store result of step 'badSteps.label': " + NUL_ADVICE);
+                });
+        assertThat(journal.of("nul-result")).as("run once, not retried; it may have taken effect, so it is undone")
+                .containsExactly("reserve", "label", "unlabel", "release res-nul-result");
+        var label = ledger(id).get(1);
+        assertThat(label.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(label.attemptCount()).isEqualTo(1);
+        assertThat(label.result()).isNull();
+    }
+
+    @Test
+    void retriesAStepWhoseExceptionMessageHasU0000ByItsPolicyAndRecordsTheMessageWithTheEscape() {
+        var id = client.start("fails-nul", "nul-error");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("unreadable byte \\u0000 in nul-error");
+                });
+        assertThat(journal.of("nul-error")).as("three attempts (maxRetries = 2), then undone")
+                .containsExactly("reserve", "scan", "scan", "scan", "unscan", "release res-nul-error");
+        var scan = ledger(id).get(1);
+        assertThat(scan.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(scan.attemptCount()).isEqualTo(3);
+        assertThat(scan.error()).isEqualTo("java.lang.IllegalStateException: unreadable byte \\u0000 in nul-error");
+        assertThat(scan.attempts()).extracting(attempt -> attempt.error()).containsOnly(scan.error());
+    }
+
+    @Test
+    void compensatesASagaThatFailsWithU0000InItsExceptionMessage() {
+        var id = client.start("throws-nul", "nul-saga");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).isEqualTo("java.lang.IllegalStateException: saga broke on \\u0000"
+                            + " for nul-saga");
+                });
+        assertThat(journal.of("nul-saga")).containsExactly("reserve", "release res-nul-saga");
+    }
+
+    @Test
+    void failsASagaWhoseOutputHasU0000() {
+        var id = client.start("output-nul", "nul-output");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("Cannot store output of saga output-nul: " + NUL_ADVICE);
+                });
+        assertThat(client.find(id).orElseThrow().output()).isNull();
+        assertThat(journal.of("nul-output")).containsExactly("reserve", "release res-nul-output");
+    }
+
+    @Test
+    void failsASagaThatContinuesAsNewWithAnInputThatHasU0000() {
+        var id = client.start("continues-nul", "nul-continue");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("Cannot store input of saga continues-nul: " + NUL_ADVICE);
+                });
+        assertThat(journal.of("nul-continue")).containsExactly("reserve", "release res-nul-continue");
+        assertThat(jdbc.queryForObject("select run from saga.saga_instance where id = ?", Integer.class, id))
+                .as("the run did not continue").isEqualTo(1);
+    }
+
+    @Test
+    void failsASagaThatWaitsForASignalWhoseNameHasU0000() {
+        var id = client.start("awaits-nul-name", "nul-wait");
+
+        assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
+                .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
+                    assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
+                    assertThat(failure.error()).contains("IllegalArgumentException").contains("signalName")
+                            .contains("U+0000");
+                });
+        assertThat(journal.of("nul-wait")).containsExactly("reserve", "release res-nul-wait");
+    }
+
+    /**
+     * Runs the call in a transaction of the caller's that also writes a row of its own, and commits
+     * it; returns what the call threw (caught by the caller), or null.
+     */
+    private static Throwable inCallersTransaction(String key, Callable<?> call) {
+        var thrown = new Throwable[1];
+        new TransactionTemplate(node.getBean(PlatformTransactionManager.class)).executeWithoutResult(status -> {
+            jdbc.update("insert into test_effect (saga_key, step) values (?, 'caller')", key);
+            try {
+                call.call();
+            } catch (Exception refused) {
+                thrown[0] = refused;
+            }
+        });
+        return thrown[0];
+    }
+
+    private static int effects(String key) {
+        return jdbc.queryForObject("select count(*) from test_effect where saga_key = ?", Integer.class, key);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String message) {

@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,6 +22,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +32,7 @@ import dev.saga.SagaStatus;
 import dev.saga.internal.client.DefaultSagaClient;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.Compensator;
+import dev.saga.internal.definition.DefinitionCollector;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.events.SagaEvents;
 import dev.saga.spi.SagaListener;
@@ -182,8 +186,19 @@ public class SagaAutoConfiguration {
 
     @Bean
     static SagaStartupValidation sagaStartupValidation(SagaAnnotationPostProcessor postProcessor,
-            SagaRegistry registry, RetryPolicies policies) {
-        return new SagaStartupValidation(postProcessor.collector(), registry, policies);
+            SagaRegistry registry, RetryPolicies policies, ConfigurableListableBeanFactory beanFactory) {
+        return new SagaStartupValidation(postProcessor.collector(), registry, policies, beanFactory);
+    }
+
+    /**
+     * With {@code spring.main.lazy-initialization=true}, keeps the beans that declare sagas or
+     * steps eager: the engine must find them at startup, and proxy their steps, before any saga
+     * runs.
+     */
+    @Bean
+    static LazyInitializationExcludeFilter sagaBeansStayEager() {
+        return (beanName, definition, beanType) -> beanType != null
+                && DefinitionCollector.declaresSagaOrSteps(ClassUtils.getUserClass(beanType));
     }
 
     @Bean

@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * Configuration of the saga engine, under {@code saga.*}.
  *
  * @param enabled Whether the saga engine is configured at all.
- * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup.
+ * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup. A
+ *     lower-case SQL identifier that is not a key word PostgreSQL reserves (such as user or order).
  * @param dispatcher How this node claims and runs sagas.
  * @param retry The retry policy of every step and compensation, unless a {@code @Step} sets its own.
  * @param sagas Retry policies per saga ({@code saga.sagas.<saga>.retry.*}) and per step of a saga

@@ -78,6 +78,14 @@ class SagaAutoConfigurationTests {
     }
 
     @Test
+    void refusesAtStartupASchemaNameThatIsAReservedKeyWordNamingThePropertyAndTheWord() {
+        runner().withPropertyValues("saga.schema=user").run(context -> assertThat(context)
+                .hasFailed().getFailure().rootCause().isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("saga.schema must not be a key word that PostgreSQL reserves, but was 'user'; choose"
+                        + " another name, such as 'user_saga'"));
+    }
+
+    @Test
     void refusesAPayloadLimitThatIsNotPositive() {
         runner().withPropertyValues("saga.max-payload-size=0B").run(context -> assertThat(context)
                 .hasFailed().getFailure().rootCause().hasMessageContaining("saga.max-payload-size must be positive: 0B"));

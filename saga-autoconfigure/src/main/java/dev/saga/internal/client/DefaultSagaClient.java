@@ -35,6 +35,7 @@ import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.LocalWorker;
@@ -49,6 +50,9 @@ import dev.saga.internal.time.SagaClock;
  * caller's transaction (or a new one), and this node's dispatcher is woken after the commit.
  */
 public final class DefaultSagaClient implements SagaClient {
+
+    /** How often {@code awaitResult} reads the saga while a worker of this node runs it. */
+    private static final long READ_WHILE_RUNNING_HERE_MS = 1000;
 
     private final SagaRegistry registry;
     private final LedgerStore ledger;
@@ -168,6 +172,7 @@ public final class DefaultSagaClient implements SagaClient {
         if (signalName == null || signalName.isBlank()) {
             throw new IllegalArgumentException("signalName must not be blank");
         }
+        SqlSupport.storableText(signalName, "signalName");
         var payloadJson = codec.write(payload, "payload of signal '" + signalName + "'");
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         requireInstance(sagaId);
@@ -186,6 +191,8 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
+        SqlSupport.storableText(sagaName, "sagaName");
+        SqlSupport.storableText(businessKey, "businessKey");
         var id = ledger.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
                 "No saga '" + sagaName + "' with business key '" + businessKey + "'"));
         return signal(id, signalName, payload);
@@ -193,6 +200,7 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public void cancel(UUID sagaId, String reason) {
+        SqlSupport.storableText(reason, "reason");
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         refuseCancel(sagaId, requireInstance(sagaId).status());
@@ -361,13 +369,16 @@ public final class DefaultSagaClient implements SagaClient {
             while (true) {
                 LocalCompletions.Finished outcome;
                 if ((watch.isDone() || workListener.runsHere(sagaId)) && Instant.now().isBefore(deadline)) {
-                    // running on this node: its worker tells when the run ends, nothing to read meanwhile
-                    outcome = waitFor(watch, Math.min(1000, millisUntil(deadline)), sagaId);
+                    // running on this node: its worker tells when the run ends; but that run may have been
+                    // fenced off (a deadline, a lost lease) and another node may finish the saga: read it too
+                    outcome = waitFor(watch, Math.min(READ_WHILE_RUNNING_HERE_MS, millisUntil(deadline)), sagaId);
+                    if (outcome == null && !watch.isDone()) {
+                        outcome = finished(requireInstance(sagaId).toView());
+                    }
                 } else {
                     var view = requireInstance(sagaId).toView();
                     if (view.status().isTerminal()) {
-                        outcome = new LocalCompletions.Finished(view.name(), view.status(), view.output(),
-                                view.error());
+                        outcome = finished(view);
                     } else if (Instant.now().isAfter(deadline)) {
                         throw new SagaTimeoutException("Saga " + sagaId + " (" + view.name() + ") has not finished"
                                 + " within " + timeout + "; it is " + view.status());
@@ -386,6 +397,12 @@ public final class DefaultSagaClient implements SagaClient {
         } finally {
             completions.unwatch(sagaId, watch);
         }
+    }
+
+    /** The saga's outcome as recorded, or null while it has not finished. */
+    private static LocalCompletions.Finished finished(SagaView view) {
+        return view.status().isTerminal()
+                ? new LocalCompletions.Finished(view.name(), view.status(), view.output(), view.error()) : null;
     }
 
     private <T> T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {

@@ -11,7 +11,8 @@ import tools.jackson.databind.ObjectMapper;
  * Turns saga inputs, step arguments and results into JSON for the ledger and back, with the
  * application's Jackson mapper so that its modules and settings apply. Payloads are refused when
  * they are written, never later on replay: when they cannot be written as JSON, when they cannot
- * be read back as the type that will read them, or when they are larger than the limit.
+ * be read back as the type that will read them, when they are larger than the limit, or when they
+ * contain the character U+0000, which is valid JSON but which PostgreSQL's {@code jsonb} refuses.
  */
 public final class PayloadCodec {
 
@@ -70,13 +71,42 @@ public final class PayloadCodec {
         if (value == null) {
             return null;
         }
+        String json;
         try {
-            return mapper.writeValueAsString(value);
+            json = mapper.writeValueAsString(value);
         } catch (JacksonException e) {
             throw new PayloadException("Cannot store " + what + ": a " + value.getClass().getName()
                     + " cannot be written as JSON: " + e.getOriginalMessage()
                     + ". Make it serialisable by the application's Jackson mapper", e);
         }
+        if (containsNul(json)) {
+            throw new PayloadException("Cannot store " + what + ": it contains the character U+0000, which"
+                    + " PostgreSQL cannot store in jsonb; remove or replace it, and pass binary data encoded"
+                    + " (as Base64, for example)");
+        }
+        return json;
+    }
+
+    /**
+     * Whether the JSON text holds a U+0000: as Jackson writes it, the escape of a backslash, a
+     * {@code u} and four zeros, or raw (from a raw value). An escape counts only where its
+     * backslash is not escaped itself: two backslashes and {@code u0000} are a backslash followed
+     * by the text {@code u0000}, which PostgreSQL stores.
+     */
+    private static boolean containsNul(String json) {
+        if (json.indexOf('\0') >= 0) {
+            return true;
+        }
+        for (int at = json.indexOf("\\u0000"); at >= 0; at = json.indexOf("\\u0000", at + 1)) {
+            int backslashes = 0;
+            while (at - backslashes - 1 >= 0 && json.charAt(at - backslashes - 1) == '\\') {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value of the declared type read from JSON; {@code null} stays {@code null}. */

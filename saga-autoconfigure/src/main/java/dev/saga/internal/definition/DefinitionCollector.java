@@ -60,6 +60,19 @@ public final class DefinitionCollector {
         return inspectSteps(beanName, userClass, stepMethods);
     }
 
+    /**
+     * Whether beans of the class declare a saga, steps or compensations, so that they must be
+     * inspected at startup, before any saga runs (they may not be created lazily).
+     */
+    public static boolean declaresSagaOrSteps(Class<?> userClass) {
+        var name = userClass.getName();
+        if (name.startsWith("org.springframework.") || name.startsWith("java")) {
+            return false; // framework beans declare no sagas; skip the reflection
+        }
+        return AnnotatedElementUtils.hasAnnotation(userClass, Saga.class) || !stepMethods(userClass).isEmpty()
+                || !compensateMethods(userClass).isEmpty();
+    }
+
     /** Every problem found so far. */
     public synchronized List<String> problems() {
         var all = new ArrayList<>(problems);

@@ -6,12 +6,22 @@ import java.lang.reflect.Constructor;
 public final class ErrorText {
 
     private static final int MAX_LENGTH = 4000;
+    /** What a U+0000 in a message is written as: its escape, six characters (PostgreSQL's text refuses it). */
+    private static final String NUL_REPLACEMENT = "\\u0000";
 
     private ErrorText() {
     }
 
+    /**
+     * The failure as the ledger keeps it: its type and message, cut at 4000 characters, with every
+     * U+0000 written as its escape (a backslash, {@code u} and four zeros), which PostgreSQL's text
+     * columns can hold, so that a step failing with such a message fails by its retry policy.
+     */
     public static String of(Throwable error) {
         var text = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        if (text.indexOf('\0') >= 0) {
+            text = text.replace("\0", NUL_REPLACEMENT);
+        }
         return text.length() <= MAX_LENGTH ? text : text.substring(0, MAX_LENGTH) + "…";
     }
 

@@ -1,5 +1,7 @@
 package dev.saga.internal.outbox;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +11,7 @@ import dev.saga.SagaStatus;
 /**
  * Sagas that this node finished, told to the callers waiting for them on this node, so that a
  * caller of {@code awaitResult} for a saga running here waits without reading the database.
+ * Every caller has a watch of its own: one that stops watching leaves the others watching.
  */
 public final class LocalCompletions {
 
@@ -16,30 +19,40 @@ public final class LocalCompletions {
     public record Finished(String name, SagaStatus status, String output, String error) {
     }
 
-    private final ConcurrentHashMap<UUID, CompletableFuture<Finished>> watched = new ConcurrentHashMap<>();
+    /** The watches of each saga; a list is only changed inside the map's atomic operations. */
+    private final ConcurrentHashMap<UUID, List<CompletableFuture<Finished>>> watched = new ConcurrentHashMap<>();
 
     /**
-     * Completes with the outcome of the saga if this node finishes it, or with {@code null} when
-     * its run here ends otherwise; callers stop watching when done waiting.
+     * A new watch that completes with the outcome of the saga if this node finishes it, or with
+     * {@code null} when its run here ends otherwise; callers stop watching when done waiting.
      */
     public CompletableFuture<Finished> watch(UUID sagaId) {
-        return watched.computeIfAbsent(sagaId, id -> new CompletableFuture<>());
+        var watch = new CompletableFuture<Finished>();
+        watched.compute(sagaId, (id, watches) -> {
+            var all = watches == null ? new ArrayList<CompletableFuture<Finished>>(1) : watches;
+            all.add(watch);
+            return all;
+        });
+        return watch;
     }
 
-    /** Forgets the watch (another caller watching the same saga falls back to reading it). */
+    /** Forgets this watch; other callers' watches of the same saga stay. */
     public void unwatch(UUID sagaId, CompletableFuture<Finished> watch) {
-        watched.remove(sagaId, watch);
+        watched.computeIfPresent(sagaId, (id, watches) -> {
+            watches.remove(watch);
+            return watches.isEmpty() ? null : watches;
+        });
     }
 
     /**
      * Called once the saga's terminal status has committed, or with {@code null} when its run on
      * this node ended without finishing it (it waits, or another node took it over), so that
-     * callers read where it is.
+     * callers read where it is. Tells every watch of the saga.
      */
     public void finished(UUID sagaId, Finished outcome) {
-        var watch = watched.remove(sagaId);
-        if (watch != null) {
-            watch.complete(outcome);
+        var watches = watched.remove(sagaId);
+        if (watches != null) {
+            watches.forEach(watch -> watch.complete(outcome));
         }
     }
 }

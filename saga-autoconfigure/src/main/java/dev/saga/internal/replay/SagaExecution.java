@@ -11,6 +11,7 @@ import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.Fence;
+import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.spi.SagaContext;
 
@@ -158,6 +159,7 @@ public final class SagaExecution implements SagaContext {
 
     @Override
     public Optional<Object> awaitSignal(String signalName, Class<?> payloadType, java.time.Duration timeout) {
+        SqlSupport.storableText(signalName, "signalName"); // the wait is a ledger row named after it
         return engine.awaitSignal(this, signalName, payloadType, timeout);
     }
 
@@ -168,6 +170,7 @@ public final class SagaExecution implements SagaContext {
 
     @Override
     public boolean patched(String changeId) {
+        SqlSupport.storableText(changeId, "changeId");
         return engine.patched(this, changeId);
     }
 
