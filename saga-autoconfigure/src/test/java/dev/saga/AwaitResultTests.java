@@ -78,7 +78,8 @@ class AwaitResultTests {
     }
 
     private static ConfigurableApplicationContext start(TestEngine engine, MovableClock clock, Gate gate) {
-        return engine.startNode(List.of(WaitingConfiguration.class), List.of(), context -> {
+        // a lease longer than the clock is moved: only the deadline, never a lease running out, lets B take over
+        return engine.startNode(List.of(WaitingConfiguration.class), List.of("saga.dispatcher.lease=3h"), context -> {
             context.getBeanFactory().registerSingleton("sagaClock", clock.asSagaClock());
             context.getBeanFactory().registerSingleton("gate", gate);
         });

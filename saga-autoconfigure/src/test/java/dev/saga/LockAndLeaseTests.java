@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,9 @@ import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -29,6 +33,7 @@ import dev.saga.testsupport.TestEngine;
  * What callers lock, what the dispatcher locks, and in which order: nothing a caller does stalls a
  * node's lease renewals, and statements that race re-check what they act on.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LockAndLeaseTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -81,6 +86,38 @@ class LockAndLeaseTests {
             await().atMost(WAIT).until(() -> client.find(id).orElseThrow().status().isTerminal());
             assertThat(client.find(id).orElseThrow().status()).isEqualTo(ending);
             assertThat(HotPathStartTests.steps(node).count("held-open", "announce")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSignalRacingTheSagasFinishCausesNoDeadlock(CapturedOutput output) throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var node = HotPathStartTests.node(engine, "node-a", gate, "saga.dispatcher.lease=5s");
+            var jdbc = TestEngine.jdbc(node);
+            // the injected delay: every engine write of the signalling caller holds its locks half a second
+            jdbc.execute("create function saga.slow_caller() returns trigger language plpgsql as $$ begin"
+                    + " if current_setting('application_name') = 'slow-caller' then perform pg_sleep(0.5); end if;"
+                    + " return null; end $$");
+            for (var table : List.of("saga_instance", "saga_outbox", "saga_signal")) {
+                jdbc.execute("create trigger slow_caller after insert or update on saga." + table
+                        + " for each row execute function saga.slow_caller()");
+            }
+            var client = TestEngine.client(node);
+            var id = client.start("announce", "race");
+            assertThat(gate.awaitEntered()).isTrue();
+
+            var signal = CompletableFuture.supplyAsync(() -> HotPathStartTests.transaction(node).execute(status -> {
+                jdbc.execute("set local application_name = 'slow-caller'");
+                return client.signal(id, "noise", "racing the finish");
+            }), callers);
+            await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from pg_stat_activity"
+                    + " where application_name = 'slow-caller' and wait_event = 'PgSleep'", Long.class) > 0);
+            gate.release(); // the saga finishes while the signal holds its first lock
+
+            assertThat(signal.get(30, TimeUnit.SECONDS)).isEqualTo(SignalResult.DELIVERED);
+            assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("node-a");
+            assertThat(output).doesNotContain("deadlock detected");
         }
     }
 

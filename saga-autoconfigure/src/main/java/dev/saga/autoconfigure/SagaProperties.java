@@ -52,7 +52,8 @@ public record SagaProperties(
      *
      * @param enabled Whether this node runs sagas; when false it can still start and query them.
      * @param nodeId This node's name in claims and logs; defaults to the host name and a random suffix.
-     * @param workerThreads How many sagas run at once on this node.
+     * @param workerThreads How many sagas run at once on this node; also how many threads run step
+     *     attempts that have a timeout.
      * @param pollInterval How often the database is asked for due work when nothing wakes the
      *     dispatcher sooner (sagas started on this node run at once after their commit).
      * @param lease How long a claim on a saga lasts; running sagas renew it, and a crashed node's
