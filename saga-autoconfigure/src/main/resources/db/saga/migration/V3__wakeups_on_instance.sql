@@ -1,5 +1,6 @@
 -- Signals and cancellations count their wake-ups on the instance row, not on the outbox row: a
 -- caller's transaction that signalled a running saga and stays open must hold no lock that lease
 -- renewals (outbox rows only) would wait for. saga_outbox.wakeups is no longer read or written;
--- it stays so that a node of the previous version keeps working during a rolling upgrade.
+-- it stays so that a node of the previous version does not fail during a rolling upgrade (a
+-- signal that crosses versions then wakes a running saga only at its timeout).
 alter table ${flyway:defaultSchema}.saga_instance add column wakeups int not null default 0;
