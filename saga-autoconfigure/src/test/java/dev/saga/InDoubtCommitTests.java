@@ -122,6 +122,22 @@ class InDoubtCommitTests {
     }
 
     @Test
+    void aClaimWhoseReplyIsLostIsTakenAgainAtOnceNotAfterItsLease() {
+        try (var engine = new TestEngine()) {
+            var node = engine.startNode(List.of(InDoubtSagas.class), "saga.dispatcher.lease=60s");
+            TestEngine.jdbc(node).execute(InDoubtSagas.CREATE_TABLE);
+            faults(node).loseReplyOfStatement("with due as (select o.saga_id");
+
+            // a start delay: written as due work for any node, so that a poll claims it
+            var id = client(node).start("credit", "k-7", StartOptions.defaults().withStartDelay(Duration.ofMillis(1)));
+
+            assertThat(client(node).awaitResult(id, String.class, Duration.ofSeconds(20))).isEqualTo("credited k-7");
+            assertThat(faults(node).injected()).isEqualTo(1);
+            assertThat(ledger(node).count("k-7", "credit")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aCompletedLedgerEntryIsNeverOverwrittenByALaterRecord() {
         try (var engine = new TestEngine()) {
             var node = node(engine);

@@ -295,8 +295,9 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         int used = 0;
         try {
             var now = clock.now();
-            var heldHere = new java.util.HashSet<>(running);
-            heldHere.addAll(reserved);
+            // reserved first: a held worker joins running before it leaves reserved, so it is in one of the copies
+            var heldHere = new java.util.HashSet<>(reserved);
+            heldHere.addAll(running);
             var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), heldHere);
             moreMayBeDue = claims.size() == free;
             for (Claim claim : claims) {
