@@ -122,6 +122,26 @@ class LockAndLeaseTests {
     }
 
     @Test
+    void aNodeRestartedWithTheSameIdTakesOverItsPredecessorsSagasAsTakeovers() throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var crashed = HotPathStartTests.node(engine, "node-a", gate, "saga.dispatcher.lease=1s");
+            var id = TestEngine.client(crashed).start("announce", "predecessor");
+            assertThat(gate.awaitEntered()).isTrue();
+            TestEngine.dispatcher(crashed).halt(); // a crash: its claim stays until the lease runs out
+
+            // no takeover is allowed: the successor's claim of the saga counts as one, so it is parked
+            var successor = HotPathStartTests.node(engine, "node-a", gate, "saga.dispatcher.lease=1s",
+                    "saga.max-recovery-attempts=0");
+
+            await().atMost(WAIT).until(() -> TestEngine.client(successor).find(id).orElseThrow().status().isTerminal());
+            assertThat(TestEngine.client(successor).find(id).orElseThrow().status()).isEqualTo(SagaStatus.PARKED);
+            gate.release();
+            assertThat(gate.awaitLeft()).isTrue();
+        }
+    }
+
+    @Test
     void aDeadlineThatPassesWhileTheSagaStartsCompensatingLeavesItCompensated() {
         try (var engine = new TestEngine()) {
             var node = HotPathStartTests.node(engine, "node-a", HotPathStartTests.openGate(),

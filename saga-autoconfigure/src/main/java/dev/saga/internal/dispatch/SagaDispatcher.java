@@ -51,6 +51,8 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private volatile ThreadPoolTaskExecutor workers;
     private volatile boolean active;
     private volatile java.time.Instant lastSuccessfulPoll;
+    /** Every lease written since this dispatcher started ends at this time or later. */
+    private volatile java.time.Instant ownLeasesFrom = java.time.Instant.MAX;
 
     private final SagaClock clock;
     private final LocalCompletions completions;
@@ -87,6 +89,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         scheduler.setPoolSize(1);
         scheduler.setThreadNamePrefix("saga-dispatcher-");
         scheduler.initialize();
+        ownLeasesFrom = clock.now().plus(settings.lease());
         active = true;
         scheduler.scheduleWithFixedDelay(this::scheduledPoll, settings.pollInterval());
         var renewEvery = settings.lease().dividedBy(3);
@@ -298,7 +301,8 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             // reserved first: a held worker joins running before it leaves reserved, so it is in one of the copies
             var heldHere = new java.util.HashSet<>(reserved);
             heldHere.addAll(running);
-            var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), heldHere);
+            var claims = outbox.claim(settings.nodeId(), free, now, now.plus(settings.lease()), ownLeasesFrom,
+                    heldHere);
             moreMayBeDue = claims.size() == free;
             for (Claim claim : claims) {
                 running.add(claim.sagaId());

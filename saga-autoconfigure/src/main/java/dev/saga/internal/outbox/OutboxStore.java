@@ -28,16 +28,19 @@ public final class OutboxStore {
      * Due rows nobody holds, each locked together with its instance (skipping any row another
      * transaction holds: a caller that signalled it, or a step of its old owner still committing),
      * taken with a lease; the instance's fencing number goes up. Reads outbox, writes both tables.
-     * Rows this node holds that none of its workers runs are due at once: a claim, confirmation or
-     * release of its own whose reply was lost (they committed), or a release that failed. Taking
-     * them again is no takeover, so it does not count as a recovery.
+     * Rows this node's dispatcher holds since it started (their lease ends no earlier than one
+     * lease after its start) that none of its workers runs are due at once: a claim, confirmation
+     * or release of its own whose reply was lost (they committed), or a release that failed. Taking
+     * them again is no takeover, so it does not count as a recovery; what an earlier run of a node
+     * with the same id held is a takeover like any other, once its lease ran out.
      */
     private static final String CLAIM = """
             with due as (select o.saga_id from %1$s.saga_outbox o join %1$s.saga_instance i on i.id = o.saga_id
-                where (o.due_at <= ? or o.claimed_by = ?) and o.saga_id <> all(?) order by o.due_at limit ?
-                for no key update of o, i skip locked),
+                where (o.due_at <= ? or (o.claimed_by = ? and o.due_at >= ?)) and o.saga_id <> all(?)
+                order by o.due_at limit ? for no key update of o, i skip locked),
             claimed as (update %1$s.saga_outbox o set claimed_by = ?, due_at = ?, claims = o.claims + 1,
-                recoveries = o.recoveries + case when o.claimed_by is null or o.claimed_by = ? then 0 else 1 end
+                recoveries = o.recoveries + case when o.claimed_by is null
+                    or (o.claimed_by = ? and o.due_at >= ?) then 0 else 1 end
                 from due where o.saga_id = due.saga_id returning o.saga_id, o.recoveries)
             update %1$s.saga_instance i set fencing = i.fencing + 1, updated_at = now() from claimed
                 where i.id = claimed.saga_id returning i.id, i.fencing, claimed.recoveries, i.wakeups""";
@@ -117,19 +120,25 @@ public final class OutboxStore {
 
     /**
      * Claims up to {@code limit} sagas due by {@code now} for this node, skipping the ones it
-     * already holds ({@code heldHere}: run by a worker, or held for a start); rows claimed by this
-     * node but not held here are taken again at once.
+     * already holds ({@code heldHere}: run by a worker, or held for a start); rows this node
+     * claimed since its dispatcher started but does not hold are taken again at once.
+     *
+     * @param ownLeasesFrom the dispatcher's start plus one lease: every lease this run of the
+     *     node wrote ends then or later, every lease of an earlier run with its id ends earlier
      */
-    public List<Claim> claim(String nodeId, int limit, Instant now, Instant leaseEnd, Collection<UUID> heldHere) {
+    public List<Claim> claim(String nodeId, int limit, Instant now, Instant leaseEnd, Instant ownLeasesFrom,
+            Collection<UUID> heldHere) {
         return jdbc.query(con -> {
             var statement = con.prepareStatement(claimSql);
             statement.setObject(1, SqlSupport.timestamp(now));
             statement.setString(2, nodeId);
-            statement.setArray(3, con.createArrayOf("uuid", heldHere.toArray()));
-            statement.setInt(4, limit);
-            statement.setString(5, nodeId);
-            statement.setObject(6, SqlSupport.timestamp(leaseEnd));
-            statement.setString(7, nodeId);
+            statement.setObject(3, SqlSupport.timestamp(ownLeasesFrom));
+            statement.setArray(4, con.createArrayOf("uuid", heldHere.toArray()));
+            statement.setInt(5, limit);
+            statement.setString(6, nodeId);
+            statement.setObject(7, SqlSupport.timestamp(leaseEnd));
+            statement.setString(8, nodeId);
+            statement.setObject(9, SqlSupport.timestamp(ownLeasesFrom));
             return statement;
         }, (rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), rs.getInt(3), rs.getInt(4)));
     }
