@@ -323,7 +323,6 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         }
     }
 
-
     private void runClaimed(Claim claim) {
         LocalCompletions.Finished outcome = null;
         try {
