@@ -77,6 +77,8 @@ class StatementConcurrencyTests {
     private static final int SAGAS_PER_ROUND = 50;
     private static final Duration ROUND_LENGTH = Duration.ofSeconds(5);
     private static final Duration LEASE = Duration.ofSeconds(3);
+    /** The simulated nodes take nothing again by their own id: each claim here is a plain claim or takeover. */
+    private static final Instant NO_ADOPTION = Instant.parse("9999-01-01T00:00:00Z");
     private static final Duration RENEW_EVERY = LEASE.dividedBy(6);
     private static final Duration FLAKY_LEASE = Duration.ofMillis(300);
     private static final Duration FROZEN_AT_MOST = Duration.ofMillis(1500);
@@ -308,7 +310,7 @@ class StatementConcurrencyTests {
                 try {
                     var now = Instant.now();
                     claims = outbox.claim(id, 1 + ThreadLocalRandom.current().nextInt(2), now, now.plus(lease),
-                            Set.copyOf(held));
+                            NO_ADOPTION, Set.copyOf(held));
                 } catch (RuntimeException e) {
                     round.unexpected(id + " claiming", e);
                 }
@@ -718,7 +720,7 @@ class StatementConcurrencyTests {
         var waiting = UUID.randomUUID();
         insertDueNow(signalled);
         insertDueNow(cancelled);
-        var claims = outbox.claim("node-n", 2, Instant.now(), Instant.now().plus(LEASE), Set.of());
+        var claims = outbox.claim("node-n", 2, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
         assertThat(claims).extracting(Claim::sagaId).containsExactlyInAnyOrder(signalled, cancelled);
         insertDueNow(waiting); // unclaimed: the caller's wake-up locks its outbox row
 
@@ -738,7 +740,7 @@ class StatementConcurrencyTests {
         int renewed = outbox.renew("node-n", Set.of(signalled, cancelled), Instant.now().plus(LEASE));
         var renewal = Duration.ofNanos(System.nanoTime() - started);
         started = System.nanoTime();
-        var otherClaims = outbox.claim("node-m", 5, Instant.now(), Instant.now().plus(LEASE), Set.of());
+        var otherClaims = outbox.claim("node-m", 5, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
         var claimTook = Duration.ofNanos(System.nanoTime() - started);
         started = System.nanoTime();
         outbox.expireDeadlines(Instant.now());
@@ -759,7 +761,7 @@ class StatementConcurrencyTests {
     void aReleaseWaitsForACallersOpenSignalTransactionAndThenLeavesTheSagaDueNow() throws Exception {
         var id = UUID.randomUUID();
         insertDueNow(id);
-        var claim = outbox.claim("node-n", 1, Instant.now(), Instant.now().plus(LEASE), Set.of()).get(0);
+        var claim = outbox.claim("node-n", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
         var signalledOpen = new CountDownLatch(1);
         var commit = new CountDownLatch(1);
         var caller = inBackground("caller", () -> transaction.execute(status -> {
@@ -792,14 +794,15 @@ class StatementConcurrencyTests {
     // ------------------------------------------------------------------------------------------------
     // A cancel of a COMPENSATING saga racing its claim
     //
-    // requestCancel updates the instance only 'where status = 'RUNNING'', so for a COMPENSATING saga
-    // the caller takes no lock on the instance row, and OutboxStore.wake then runs on its own. When
-    // its snapshot shows the outbox row unclaimed while a claim of it is committing, the wake waits
-    // for that claim; PostgreSQL (READ COMMITTED) then locks the newest row version before it checks
-    // 'claimed_by is null' again, and keeps that lock although the check fails and nothing is
-    // updated. From then until the caller commits, the caller holds the outbox row of a claimed
-    // saga: the node's renewals skip it, its release and finish wait for the caller, and a caller
-    // that goes on to touch the instance (a signal) closes a deadlock with the node's release.
+    // Found by these tests: requestCancel updated the instance only 'where status = 'RUNNING'', so for
+    // a COMPENSATING saga the caller took no lock on the instance row, and OutboxStore.wake then ran
+    // on its own. When its snapshot showed the outbox row unclaimed while a claim of it was
+    // committing, the wake waited for that claim; PostgreSQL (READ COMMITTED) then locks the newest
+    // row version before it checks 'claimed_by is null' again, and keeps that lock although the check
+    // fails and nothing is updated. Until the caller committed, it held the outbox row of a claimed
+    // saga: the node's renewals skipped it, its release and finish waited for the caller, and a
+    // caller that went on to signal closed a deadlock with the node's release. Now cancel writes
+    // nothing for a saga that is not RUNNING, and touches the outbox only with the instance locked.
     // The claim is frozen by a trigger (advisory lock 4242) to make the interleaving certain.
     // ------------------------------------------------------------------------------------------------
 
@@ -817,7 +820,10 @@ class StatementConcurrencyTests {
                 return null;
             }));
             try {
-                await().atMost(WAIT).until(() -> backendsWaitingOnALock(WAKE) == 1);
+                // a compensating saga is not cancelled again: the caller writes (and locks) nothing, so it does
+                // not wait for the claim, and keeps no lock on the claimed saga's outbox row afterwards
+                assertThat(cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(backendsWaitingOnALock(WAKE)).isZero();
                 freeze.thaw();
                 var claim = claiming.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(claim).extracting(Claim::sagaId).containsExactly(id);
@@ -852,7 +858,10 @@ class StatementConcurrencyTests {
             }));
             CompletableFuture<Boolean> releasing = null;
             try {
-                await().atMost(WAIT).until(() -> backendsWaitingOnALock(WAKE) == 1);
+                // a compensating saga is not cancelled again: the caller writes (and locks) nothing, so it does
+                // not wait for the claim, and keeps no lock on the claimed saga's outbox row afterwards
+                assertThat(cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(backendsWaitingOnALock(WAKE)).isZero();
                 freeze.thaw();
                 var claim = claiming.get(WAIT.toSeconds(), TimeUnit.SECONDS).get(0);
                 assertThat(cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -878,7 +887,7 @@ class StatementConcurrencyTests {
     private static UUID compensatingAndUnclaimed() {
         var id = UUID.randomUUID();
         insertDueNow(id);
-        var first = outbox.claim("node-a", 1, Instant.now(), Instant.now().plus(LEASE), Set.of()).get(0);
+        var first = outbox.claim("node-a", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
         ledger.updateStatus(new Fence(id, first.fencing(), "node-a"), SagaStatus.COMPENSATING, null, "failed",
                 Instant.now());
         var now = Instant.now();
@@ -901,7 +910,7 @@ class StatementConcurrencyTests {
         /** A claim of the saga by 'frozen-node', stopped after it locked the saga's rows. */
         CompletableFuture<List<Claim>> claimFrozen(UUID sagaId) {
             var claiming = inBackground("frozen-claim", () -> outbox.claim("frozen-node", 1, Instant.now(),
-                    Instant.now().plus(LEASE), Set.of()));
+                    Instant.now().plus(LEASE), NO_ADOPTION, Set.of()));
             await().atMost(WAIT).until(() -> count("select count(*) from pg_locks where locktype = 'advisory'"
                     + " and not granted") == 1);
             return claiming;

@@ -205,9 +205,14 @@ public final class DefaultSagaClient implements SagaClient {
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         refuseCancel(sagaId, requireInstance(sagaId).status());
         transaction.executeWithoutResult(status -> {
-            // the instance first, then the outbox (the engine's lock order); see signal
-            var sagaStatus = ledger.requestCancel(sagaId, why).orElseThrow(() -> unknown(sagaId));
-            refuseCancel(sagaId, sagaStatus);
+            if (!ledger.requestCancel(sagaId, why)) {
+                // not RUNNING (any more): compensating already (nothing to do), or finished meanwhile
+                refuseCancel(sagaId, requireInstance(sagaId).status());
+                return;
+            }
+            // the outbox only with the instance locked (the engine's lock order): a claim in progress then
+            // either skips the saga or has committed before this reads the outbox row, so this update never
+            // waits for it and keeps no lock on the row of a claimed saga (see signal)
             outbox.wake(sagaId, clock.now());
             wakeAfterCommit();
         });

@@ -86,16 +86,15 @@ public final class LedgerStore {
     }
 
     /**
-     * Asks a running saga to stop and compensate; a second request keeps the first reason, and a
-     * saga that compensates already is left as it is.
+     * Asks a RUNNING saga to stop and compensate, locking its instance row until the caller
+     * commits; a second request keeps the first reason.
      *
-     * @return the saga's status, or empty if there is no such saga
+     * @return whether the request was recorded: false when the saga is not RUNNING (it may
+     *     compensate already, have finished, or not exist), and then nothing was written or locked
      */
-    public Optional<SagaStatus> requestCancel(UUID id, String reason) {
-        return jdbc.query("update " + instanceTable + " set cancel_reason = coalesce(cancel_reason, ?),"
-                + " wakeups = wakeups + 1, updated_at = now() where id = ? and status = 'RUNNING'"
-                + " returning status", (rs, n) -> SagaStatus.valueOf(rs.getString(1)), reason, id).stream().findFirst()
-                .or(() -> findInstance(id).map(InstanceRecord::status));
+    public boolean requestCancel(UUID id, String reason) {
+        return jdbc.update("update " + instanceTable + " set cancel_reason = coalesce(cancel_reason, ?),"
+                + " wakeups = wakeups + 1, updated_at = now() where id = ? and status = 'RUNNING'", reason, id) == 1;
     }
 
     /**

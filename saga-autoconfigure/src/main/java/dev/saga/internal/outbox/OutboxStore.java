@@ -35,13 +35,18 @@ public final class OutboxStore {
      * with the same id held is a takeover like any other, once its lease ran out.
      */
     private static final String CLAIM = """
-            with due as (select o.saga_id from %1$s.saga_outbox o join %1$s.saga_instance i on i.id = o.saga_id
-                where (o.due_at <= ? or (o.claimed_by = ? and o.due_at >= ?)) and o.saga_id <> all(?)
+            with due as (select o.saga_id, o.due_at, false as own from %1$s.saga_outbox o
+                join %1$s.saga_instance i on i.id = o.saga_id where o.due_at <= ? and o.saga_id <> all(?)
                 order by o.due_at limit ? for no key update of o, i skip locked),
+            own as (select o.saga_id, o.due_at, true as own from %1$s.saga_outbox o
+                join %1$s.saga_instance i on i.id = o.saga_id where o.claimed_by = ? and o.due_at >= ?
+                and o.saga_id <> all(?) limit ? for no key update of o, i skip locked),
+            picked as (select saga_id from (select * from own union all select * from due) p
+                group by saga_id order by bool_or(p.own) desc, min(p.due_at) limit ?),
             claimed as (update %1$s.saga_outbox o set claimed_by = ?, due_at = ?, claims = o.claims + 1,
                 recoveries = o.recoveries + case when o.claimed_by is null
                     or (o.claimed_by = ? and o.due_at >= ?) then 0 else 1 end
-                from due where o.saga_id = due.saga_id returning o.saga_id, o.recoveries)
+                from picked where o.saga_id = picked.saga_id returning o.saga_id, o.recoveries)
             update %1$s.saga_instance i set fencing = i.fencing + 1, updated_at = now() from claimed
                 where i.id = claimed.saga_id returning i.id, i.fencing, claimed.recoveries, i.wakeups""";
 
@@ -129,16 +134,21 @@ public final class OutboxStore {
     public List<Claim> claim(String nodeId, int limit, Instant now, Instant leaseEnd, Instant ownLeasesFrom,
             Collection<UUID> heldHere) {
         return jdbc.query(con -> {
+            // two look-ups, each on its own index (due_at; claimed_by), rather than one OR that scans every row
+            var held = con.createArrayOf("uuid", heldHere.toArray());
             var statement = con.prepareStatement(claimSql);
             statement.setObject(1, SqlSupport.timestamp(now));
-            statement.setString(2, nodeId);
-            statement.setObject(3, SqlSupport.timestamp(ownLeasesFrom));
-            statement.setArray(4, con.createArrayOf("uuid", heldHere.toArray()));
-            statement.setInt(5, limit);
-            statement.setString(6, nodeId);
-            statement.setObject(7, SqlSupport.timestamp(leaseEnd));
-            statement.setString(8, nodeId);
-            statement.setObject(9, SqlSupport.timestamp(ownLeasesFrom));
+            statement.setArray(2, held);
+            statement.setInt(3, limit);
+            statement.setString(4, nodeId);
+            statement.setObject(5, SqlSupport.timestamp(ownLeasesFrom));
+            statement.setArray(6, held);
+            statement.setInt(7, limit);
+            statement.setInt(8, limit);
+            statement.setString(9, nodeId);
+            statement.setObject(10, SqlSupport.timestamp(leaseEnd));
+            statement.setString(11, nodeId);
+            statement.setObject(12, SqlSupport.timestamp(ownLeasesFrom));
             return statement;
         }, (rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), rs.getInt(3), rs.getInt(4)));
     }
