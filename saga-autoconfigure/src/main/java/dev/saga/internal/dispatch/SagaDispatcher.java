@@ -345,7 +345,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
             return;
         }
         try {
-            outbox.renew(settings.nodeId(), Set.copyOf(running), clock.now().plus(settings.lease()));
+            outbox.renew(settings.nodeId(), Set.copyOf(running), () -> clock.now().plus(settings.lease()));
             renewFailures.succeeded();
         } catch (RuntimeException e) {
             renewFailures.failed(e);

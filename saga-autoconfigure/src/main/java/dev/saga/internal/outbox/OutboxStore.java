@@ -158,12 +158,20 @@ public final class OutboxStore {
      * is left for the next renewal.
      */
     public int renew(String nodeId, Collection<UUID> running, Instant leaseEnd) {
+        return renew(nodeId, running, () -> leaseEnd);
+    }
+
+    /**
+     * As {@link #renew(String, Collection, Instant)}, with the lease end computed once a
+     * connection is in hand, so that waiting for one (a busy pool) does not shorten the lease.
+     */
+    public int renew(String nodeId, Collection<UUID> running, java.util.function.Supplier<Instant> leaseEnd) {
         if (running.isEmpty()) {
             return 0;
         }
         return jdbc.update(con -> {
             var statement = con.prepareStatement(renewSql);
-            statement.setObject(1, SqlSupport.timestamp(leaseEnd));
+            statement.setObject(1, SqlSupport.timestamp(leaseEnd.get()));
             statement.setString(2, nodeId);
             statement.setArray(3, con.createArrayOf("uuid", running.toArray()));
             return statement;
