@@ -31,17 +31,26 @@ public class FaultController {
     private static final Logger log = LoggerFactory.getLogger(FaultController.class);
 
     /**
-     * A saga running right now, picked at random: its outbox row is claimed under a lease that has
-     * not run out (a killed node's claims stay until theirs does), on the node that holds the most
-     * such claims. Read from the engine's tables because no API tells where a saga runs. One saga,
-     * so one node is hit and the others are free to take over what it holds.
+     * A saga running right now (its outbox row claimed under a lease that has not run out: a killed
+     * node's claims stay until theirs does) on a node that also runs a slow step with at least
+     * {@code ?} ms to go; another saga than the slow one if there is one. Read from the engine's
+     * tables because no API tells where a saga runs. One saga, so one node is hit: the slow step's
+     * lease must be renewed while the signal's locks are held, and the other nodes are free to take
+     * the saga over if it is not.
      */
+    private static final String RUNNING_NEXT_TO_A_SLOW_STEP = "select o.saga_id from saga.saga_outbox o"
+            + " join saga.saga_instance i on i.id = o.saga_id"
+            + " join chaos_slow s on s.node = o.claimed_by and s.until > clock_timestamp() + ? * interval '1 millisecond'"
+            + " where o.claimed_by is not null and o.due_at > now() and i.status = 'RUNNING'"
+            + " and i.name in ('transfer', 'approval')"
+            + " order by o.saga_id = s.saga_id, random() limit 1";
+
+    /** When no slow step runs: any running saga. */
     private static final String A_RUNNING_SAGA = "select o.saga_id from saga.saga_outbox o"
             + " join saga.saga_instance i on i.id = o.saga_id"
             + " where o.claimed_by is not null and o.due_at > now() and i.status = 'RUNNING'"
             + " and i.name in ('transfer', 'approval')"
-            + " order by (select count(*) from saga.saga_outbox h where h.claimed_by = o.claimed_by"
-            + " and h.due_at > now()) desc, random() limit 1";
+            + " order by random() limit 1";
 
     private final SagaClient sagas;
     private final JdbcTemplate jdbc;
@@ -59,12 +68,14 @@ public class FaultController {
     /**
      * Signals {@code noise} (which no wait consumes) to a running transfer or approval saga, then
      * keeps the transaction open for {@code holdMillis} (longer than a lease) before it commits: the
-     * signal's row locks are held all that time.
+     * signal's row locks are held all that time. Waits up to {@code seekMillis} for a saga that runs
+     * next to a slow step (see {@link #RUNNING_NEXT_TO_A_SLOW_STEP}), then takes any running one.
      */
     @PostMapping("/chaos/hold-signal")
-    public Map<String, Object> holdSignal(@RequestParam long holdMillis) {
+    public Map<String, Object> holdSignal(@RequestParam long holdMillis, @RequestParam long seekMillis) {
+        var picked = nextToASlowStep(holdMillis, seekMillis);
         var answer = transaction.execute(status -> {
-            var running = jdbc.queryForList(A_RUNNING_SAGA, UUID.class);
+            var running = picked.isEmpty() ? jdbc.queryForList(A_RUNNING_SAGA, UUID.class) : picked;
             int delivered = 0;
             for (UUID id : running) {
                 if (sagas.signal(id, "noise", "noise from " + node) == SignalResult.DELIVERED) {
@@ -73,11 +84,24 @@ public class FaultController {
             }
             pause(holdMillis);
             return Map.<String, Object>of("node", node, "running", running.size(), "signalled", delivered,
-                    "sagas", running.toString());
+                    "sagas", running.toString(), "nextToSlowStep", !picked.isEmpty());
         });
-        log.info("Signalled {} running saga {} in a transaction held {} ms", answer.get("signalled"),
-                answer.get("sagas"), holdMillis);
+        log.info("Signalled {} running saga {} (next to a slow step: {}) in a transaction held {} ms",
+                answer.get("signalled"), answer.get("sagas"), !picked.isEmpty(), holdMillis);
         return answer;
+    }
+
+    /** A saga running on a node whose slow step outlasts the hold, if one turns up within {@code seekMillis}. */
+    private java.util.List<UUID> nextToASlowStep(long holdMillis, long seekMillis) {
+        long deadline = System.nanoTime() + seekMillis * 1_000_000;
+        do {
+            var found = jdbc.queryForList(RUNNING_NEXT_TO_A_SLOW_STEP, UUID.class, holdMillis * 5 / 6);
+            if (!found.isEmpty()) {
+                return found;
+            }
+            pause(50);
+        } while (System.nanoTime() < deadline);
+        return java.util.List.of();
     }
 
     /**

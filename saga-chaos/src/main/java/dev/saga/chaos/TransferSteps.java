@@ -37,6 +37,7 @@ public class TransferSteps {
     @Step(compensation = Step.Compensation.NONE)
     public String notifyPayee(String key) {
         if (slowEvery > 0 && Integer.parseInt(key.substring(2)) % slowEvery == 0) {
+            effects.slow(slowFor);
             slowPayee();
         }
         effects.external("notifyPayee");

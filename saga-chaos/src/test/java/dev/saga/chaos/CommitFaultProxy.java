@@ -120,6 +120,10 @@ final class CommitFaultProxy implements AutoCloseable {
         return sessionCount.get();
     }
 
+    String name() {
+        return name;
+    }
+
     @Override
     public void close() {
         closed = true;
