@@ -53,3 +53,27 @@ create table public.chaos_outage (
     from_at timestamptz not null,
     to_at   timestamptz not null
 );
+
+-- a lease renewed after it had run out: the node that holds the claim did not renew it in time, though it
+-- had not lost it (it was not killed, or it would not renew at all). Renewals are the only updates that keep
+-- the claim and its count and move due_at forward.
+create table public.chaos_lapse (
+    saga_id    uuid        not null,
+    node       text        not null,
+    lease_end  timestamptz not null,
+    renewed_at timestamptz not null default clock_timestamp()
+);
+
+create function public.chaos_log_lapse() returns trigger language plpgsql as $$
+begin
+    if old.due_at < clock_timestamp() then
+        insert into public.chaos_lapse (saga_id, node, lease_end) values (new.saga_id, new.claimed_by, old.due_at);
+    end if;
+    return new;
+end
+$$;
+
+create trigger chaos_log_lapse after update of due_at on saga.saga_outbox
+    for each row when (old.claimed_by is not null and new.claimed_by = old.claimed_by and new.claims = old.claims
+        and new.due_at > old.due_at)
+    execute function public.chaos_log_lapse();

@@ -40,12 +40,6 @@ public class Effects {
         maybeFail(step);
     }
 
-    /** Before a slow call (in a non-transactional step, so autocommitted): this node runs it until then. */
-    public void slow(java.time.Duration lasting) {
-        jdbc.update("insert into chaos_slow (saga_id, node, until) values (?, ?, clock_timestamp() + ?::interval)",
-                Sagas.sagaId(), node, lasting.toMillis() + " milliseconds");
-    }
-
     /** In a compensation, transactional or not. */
     public void compensated(String step, boolean transactional) {
         jdbc.update("insert into chaos_compensation (saga_id, step, idem_key, transactional, node)"

@@ -3,6 +3,9 @@ package dev.saga.chaos;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,51 +34,52 @@ public class FaultController {
     private static final Logger log = LoggerFactory.getLogger(FaultController.class);
 
     /**
-     * A saga running right now (its outbox row claimed under a lease that has not run out: a killed
-     * node's claims stay until theirs does) on a node that also runs a slow step with at least
-     * {@code ?} ms to go; another saga than the slow one if there is one. Read from the engine's
-     * tables because no API tells where a saga runs. One saga, so one node is hit: the slow step's
-     * lease must be renewed while the signal's locks are held, and the other nodes are free to take
-     * the saga over if it is not.
+     * A saga this node runs right now (its outbox row claimed by this node under a lease that has not
+     * run out), other than the given one. Read from the engine's tables because no API tells where a
+     * saga runs.
      */
-    private static final String RUNNING_NEXT_TO_A_SLOW_STEP = "select o.saga_id from saga.saga_outbox o"
+    private static final String RUNNING_HERE = "select o.saga_id from saga.saga_outbox o"
             + " join saga.saga_instance i on i.id = o.saga_id"
-            + " join chaos_slow s on s.node = o.claimed_by and s.until > clock_timestamp() + ? * interval '1 millisecond'"
-            + " where o.claimed_by is not null and o.due_at > now() and i.status = 'RUNNING'"
-            + " and i.name in ('transfer', 'approval')"
-            + " order by o.saga_id = s.saga_id, random() limit 1";
+            + " where o.claimed_by = ? and o.due_at > now() and o.saga_id <> ? and i.status = 'RUNNING'"
+            + " and i.name in ('transfer', 'approval') order by random() limit 1";
 
-    /** When no slow step runs: any running saga. */
+    /** Any saga running right now, on any node. */
     private static final String A_RUNNING_SAGA = "select o.saga_id from saga.saga_outbox o"
             + " join saga.saga_instance i on i.id = o.saga_id"
             + " where o.claimed_by is not null and o.due_at > now() and i.status = 'RUNNING'"
-            + " and i.name in ('transfer', 'approval')"
-            + " order by random() limit 1";
+            + " and i.name in ('transfer', 'approval') order by random() limit 1";
 
     private final SagaClient sagas;
+    private final SlowPayee slowPayee;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final String node;
 
-    public FaultController(SagaClient sagas, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-            @Value("${saga.dispatcher.node-id}") String node) {
+    public FaultController(SagaClient sagas, SlowPayee slowPayee, JdbcTemplate jdbc,
+            PlatformTransactionManager transactionManager, @Value("${saga.dispatcher.node-id}") String node) {
         this.sagas = sagas;
+        this.slowPayee = slowPayee;
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactionManager);
         this.node = node;
     }
 
     /**
-     * Signals {@code noise} (which no wait consumes) to a running transfer or approval saga, then
-     * keeps the transaction open for {@code holdMillis} (longer than a lease) before it commits: the
-     * signal's row locks are held all that time. Waits up to {@code seekMillis} for a saga that runs
-     * next to a slow step (see {@link #RUNNING_NEXT_TO_A_SLOW_STEP}), then takes any running one.
+     * Signals {@code noise} (which no wait consumes) to a saga this node runs, then keeps the
+     * transaction open for {@code holdMillis} (longer than a lease) before it commits: the signal's
+     * row locks are held all that time. First it makes this node's next payee slow
+     * ({@link SlowPayee}) and waits up to {@code seekMillis} for it to begin, so that a step is in
+     * flight whose lease must be renewed meanwhile; the signalled saga is another one, if this node
+     * runs another, else the slow one (or, with neither, any running saga).
      */
     @PostMapping("/chaos/hold-signal")
     public Map<String, Object> holdSignal(@RequestParam long holdMillis, @RequestParam long seekMillis) {
-        var picked = nextToASlowStep(holdMillis, seekMillis);
+        UUID slow = slowStep(seekMillis);
         var answer = transaction.execute(status -> {
-            var running = picked.isEmpty() ? jdbc.queryForList(A_RUNNING_SAGA, UUID.class) : picked;
+            var running = jdbc.queryForList(RUNNING_HERE, UUID.class, node, slow == null ? new UUID(0, 0) : slow);
+            if (running.isEmpty()) {
+                running = slow == null ? jdbc.queryForList(A_RUNNING_SAGA, UUID.class) : java.util.List.of(slow);
+            }
             int delivered = 0;
             for (UUID id : running) {
                 if (sagas.signal(id, "noise", "noise from " + node) == SignalResult.DELIVERED) {
@@ -83,25 +87,28 @@ public class FaultController {
                 }
             }
             pause(holdMillis);
-            return Map.<String, Object>of("node", node, "running", running.size(), "signalled", delivered,
-                    "sagas", running.toString(), "nextToSlowStep", !picked.isEmpty());
+            return Map.<String, Object>of("node", node, "signalled", delivered, "sagas", running.toString(),
+                    "nextToSlowStep", slow != null && !running.contains(slow));
         });
-        log.info("Signalled {} running saga {} (next to a slow step: {}) in a transaction held {} ms",
-                answer.get("signalled"), answer.get("sagas"), !picked.isEmpty(), holdMillis);
+        log.info("Signalled {} running saga {} (slow step in flight here: {}) in a transaction held {} ms",
+                answer.get("signalled"), answer.get("sagas"), slow, holdMillis);
         return answer;
     }
 
-    /** A saga running on a node whose slow step outlasts the hold, if one turns up within {@code seekMillis}. */
-    private java.util.List<UUID> nextToASlowStep(long holdMillis, long seekMillis) {
-        long deadline = System.nanoTime() + seekMillis * 1_000_000;
-        do {
-            var found = jdbc.queryForList(RUNNING_NEXT_TO_A_SLOW_STEP, UUID.class, holdMillis * 5 / 6);
-            if (!found.isEmpty()) {
-                return found;
-            }
-            pause(50);
-        } while (System.nanoTime() < deadline);
-        return java.util.List.of();
+    /** The saga whose payee this node made slow, once its call began; null if none began within {@code seekMillis}. */
+    private UUID slowStep(long seekMillis) {
+        var slow = slowPayee.request();
+        try {
+            return slow.get(seekMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException none) {
+            slowPayee.withdraw(slow);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a slow step");
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible.getCause());
+        }
     }
 
     /**

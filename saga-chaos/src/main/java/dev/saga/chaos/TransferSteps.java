@@ -1,30 +1,23 @@
 package dev.saga.chaos;
 
-import java.time.Duration;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.saga.Step;
 
 /**
- * The steps of {@link TransferSaga}; nothing to undo, since it always completes. Every
- * {@code chaos.slow-step-every}-th saga has a slow payee: its notification takes
- * {@code chaos.slow-step-for}, longer than a lease, so the lease must be renewed while it runs.
+ * The steps of {@link TransferSaga}; nothing to undo, since it always completes. The payee may be
+ * slow when a fault asks for it ({@link SlowPayee}).
  */
 @Component("transferSteps")
 public class TransferSteps {
 
     private final Effects effects;
-    private final int slowEvery;
-    private final Duration slowFor;
+    private final SlowPayee slowPayee;
 
-    public TransferSteps(Effects effects, @Value("${chaos.slow-step-every}") int slowEvery,
-            @Value("${chaos.slow-step-for}") Duration slowFor) {
+    public TransferSteps(Effects effects, SlowPayee slowPayee) {
         this.effects = effects;
-        this.slowEvery = slowEvery;
-        this.slowFor = slowFor;
+        this.slowPayee = slowPayee;
     }
 
     @Step(compensation = Step.Compensation.NONE)
@@ -36,22 +29,9 @@ public class TransferSteps {
 
     @Step(compensation = Step.Compensation.NONE)
     public String notifyPayee(String key) {
-        if (slowEvery > 0 && Integer.parseInt(key.substring(2)) % slowEvery == 0) {
-            effects.slow(slowFor);
-            slowPayee();
-        }
+        slowPayee.maybeSlow();
         effects.external("notifyPayee");
         return "notified " + key;
-    }
-
-    /** The call outlasts the lease; an interrupted one fails (and is retried) like any failed call. */
-    private void slowPayee() {
-        try {
-            Thread.sleep(slowFor.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("notifyPayee (interrupted while slow)");
-        }
     }
 
     @Step(compensation = Step.Compensation.NONE)

@@ -20,7 +20,7 @@ final class ChaosChecks {
 
     /** What the orchestrator knows and the database does not: what it did, and when. */
     record Facts(int sagasStarted, Map<String, Instant> killedAt, List<Outage> outages, Set<UUID> retried,
-            Duration failedRetention, Duration takeoverGrace, Set<String> lateKeys) {
+            Duration failedRetention, Set<String> lateKeys, Duration lease) {
     }
 
     /** The database was down from {@code from} to {@code to}. */
@@ -73,7 +73,10 @@ final class ChaosChecks {
         return examples;
     }
 
-    /** A few takeovers from live nodes, the earliest first (not violations: a lease may run out under load). */
+    /**
+     * A few leases that ran out on live nodes, and takeovers from live nodes, the earliest first (not
+     * violations unless {@code chaos.strictLeases}: a lease may run out under load).
+     */
     List<String> takeoverExamples() {
         return takeoverExamples;
     }
@@ -188,14 +191,15 @@ final class ChaosChecks {
                 + " - (select count(*) from (select distinct saga_id, step from chaos_external) d)"));
         counts.put("claims", single(connection, "select count(*) from public.chaos_claim"));
         counts.put("takeovers", single(connection, "select count(*) from public.chaos_takeover"));
-        // taken by another node from one that was neither killed nor cut off by the database restart: its lease ran
-        // out while it was alive and could reach the database (it did not renew in time). A node that claims its own
-        // expired claim again takes back a saga whose run it ended (an engine write failed) without giving it back.
+        // taken by another node from one that was not killed, from a claim that no database outage overlapped: its
+        // lease ran out while it was alive and could reach the database (it did not renew in time). A node that
+        // claims its own expired claim again takes back a saga whose run it ended (an engine write failed) without
+        // giving it back.
         String live = "from public.chaos_takeover t where t.to_node is distinct from t.from_node"
-                + " and not exists (select 1 from public.chaos_kill k"
-                + " where k.node = t.from_node and k.at <= t.at) and not exists (select 1 from public.chaos_outage o"
-                + " where t.at between o.from_at and o.to_at + " + facts.takeoverGrace().toMillis()
-                + " * interval '1 millisecond')";
+                + " and not exists (select 1 from public.chaos_kill k where k.node = t.from_node and k.at <= t.at)"
+                + " and not exists (select 1 from public.chaos_outage o where o.from_at <= t.at and o.to_at >="
+                + " (select max(c.at) from public.chaos_claim c where c.saga_id = t.saga_id and c.node = t.from_node"
+                + " and c.at <= t.at))";
         counts.put("live_takeovers", single(connection, "select count(*) " + live));
         try (var statement = connection.prepareStatement("select count(*) " + live + " and exists (select 1"
                 + " from saga.saga_instance i where i.id = t.saga_id and i.business_key = any(?))")) {
@@ -203,6 +207,27 @@ final class ChaosChecks {
             try (var rows = statement.executeQuery()) {
                 rows.next();
                 counts.put("late_start_takeovers", rows.getLong(1));
+            }
+        }
+        // renewed after it had run out, by a node that was not cut off by a database outage meanwhile
+        String lapsed = "from public.chaos_lapse l where not exists (select 1 from public.chaos_outage o"
+                + " where o.from_at <= l.renewed_at and o.to_at >= l.lease_end - " + facts.lease().toMillis()
+                + " * interval '1 millisecond')";
+        counts.put("lapsed_leases", single(connection, "select count(*) " + lapsed));
+        try (var statement = connection.prepareStatement("select count(*) " + lapsed + " and exists (select 1"
+                + " from saga.saga_instance i where i.id = l.saga_id and i.business_key = any(?))")) {
+            statement.setArray(1, connection.createArrayOf("text", facts.lateKeys().toArray()));
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                counts.put("late_start_lapses", rows.getLong(1));
+            }
+        }
+        try (var rows = connection.createStatement().executeQuery("select 'lease of saga ' || l.saga_id || ' on '"
+                + " || l.node || ' ran out at ' || to_char(l.lease_end, 'HH24:MI:SS.MS') || ', renewed '"
+                + " || to_char(l.renewed_at - l.lease_end, 'SS.MS') || ' s later' " + lapsed
+                + " order by l.renewed_at limit 5")) {
+            while (rows.next()) {
+                takeoverExamples.add(rows.getString(1));
             }
         }
         try (var rows = connection.createStatement().executeQuery("select 'saga ' || t.saga_id || ' taken from '"

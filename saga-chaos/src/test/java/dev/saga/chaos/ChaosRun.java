@@ -46,6 +46,7 @@ final class ChaosRun {
     private final Random random = new Random();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextNode = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
     private final Map<String, Instant> killedAt = new HashMap<>();
     private int kills;
     private int skippedKills;
@@ -71,7 +72,6 @@ final class ChaosRun {
                 StandardCharsets.UTF_8).strip() + java.io.File.pathSeparator + applicationJar;
         var options = List.of("--chaos.failure-rate=" + settings.failureRate(),
                 "--chaos.stuck-compensations=" + settings.stuckCompensations(),
-                "--chaos.slow-step-every=" + settings.slowStepEvery(),
                 "--chaos.slow-step-for=" + settings.slowStepFor(),
                 "--saga.retention.failed=" + settings.failedRetention(),
                 "--saga.retention.interval=" + settings.retentionInterval());
@@ -119,6 +119,8 @@ final class ChaosRun {
                 .until(tracker::allResumed);
         var wedged = wedgedNodes();
         nodes.forEach(ChaosNode::destroy);
+        log(resent.get() + " requests to the nodes were sent again (a node died, the database was down, or its"
+                + " commit was made ambiguous)");
         proxies.forEach(proxy -> log("proxy of " + proxy.name() + ": " + proxy.sessions() + " connections, "
                 + proxy.commits() + " commits, " + proxy.ambiguousCommits() + " made ambiguous, " + proxy.cutRollbacks()
                 + " cut after a ROLLBACK"));
@@ -127,7 +129,7 @@ final class ChaosRun {
         try (var connection = database.connect()) {
             checks = ChaosChecks.run(connection, new ChaosChecks.Facts(settings.sagas(), Map.copyOf(killedAt),
                     List.copyOf(outages), operatorRetries.retried(), settings.failedRetention(),
-                    ChaosSettings.NODE_LEASE.plusSeconds(3), callerFaults.lateKeys()));
+                    callerFaults.lateKeys(), ChaosSettings.NODE_LEASE));
         }
         return new Result(summary(checks, wedged, seconds(startNanos)), checks, problems());
     }
@@ -203,6 +205,7 @@ final class ChaosRun {
                     lastError = e.toString();
                 }
             }
+            resent.incrementAndGet();
             Thread.sleep(100); // back-off before the next node: one may be dead, or the database down
         }
         throw new IllegalStateException("No node accepted " + pathAndQuery + ": " + lastError);
@@ -384,6 +387,8 @@ final class ChaosRun {
                 + " external_repeats=" + checks.count("external_repeats") + " claims=" + checks.count("claims")
                 + " takeovers=" + checks.count("takeovers") + " live_takeovers=" + checks.count("live_takeovers")
                 + " late_start_takeovers=" + checks.count("late_start_takeovers")
+                + " lapsed_leases=" + checks.count("lapsed_leases")
+                + " late_start_lapses=" + checks.count("late_start_lapses")
                 + " skipped_kills=" + skippedKills + " max_recovery_ms=" + maxKillRecovery + " db_recovery_ms=" + dbRecovery
                 + " proxied_commits=" + proxies.stream().mapToInt(CommitFaultProxy::commits).sum()
                 + " duration_s=" + durationSeconds;
@@ -434,6 +439,7 @@ final class ChaosRun {
     synchronized void destroy() {
         background.shutdownNow();
         faults.shutdownNow();
+        operatorRetries.close();
         nodes.forEach(ChaosNode::destroy);
         proxies.forEach(CommitFaultProxy::close);
         try {

@@ -38,7 +38,7 @@ class ChaosRunTests {
         Files.writeString(settings.workDir().resolve("summary.txt"), result.summary() + System.lineSeparator());
         result.checks().examples().forEach(example -> ChaosRun.log("violation " + example));
         result.problems().forEach(problem -> ChaosRun.log("problem " + problem));
-        result.checks().takeoverExamples().forEach(example -> ChaosRun.log("live takeover " + example));
+        result.checks().takeoverExamples().forEach(example -> ChaosRun.log("on a live node: " + example));
 
         var counts = result.checks().counts();
         assertThat(run.kills()).as("kills").isGreaterThanOrEqualTo(settings.minKills());
@@ -54,9 +54,11 @@ class ChaosRunTests {
             assertThat(run.retries()).as("operator retries").isPositive();
         }
         assertThat(result.problems()).as("problems seen during the run").isEmpty();
-        if (settings.maxLiveTakeovers() >= 0) {
+        if (settings.strictLeases()) {
+            assertThat(counts.get("lapsed_leases")).as("leases that ran out on live nodes in " + result.summary())
+                    .isZero();
             assertThat(counts.get("live_takeovers")).as("sagas taken from live nodes in " + result.summary())
-                    .isLessThanOrEqualTo((long) settings.maxLiveTakeovers());
+                    .isZero();
         }
         for (var check : new String[] {"lost", "retried_lost", "vanished", "unexpected_status", "duplicated_effects",
                 "lost_effects", "idempotency_violations", "order_violations", "fenced_writes", "parked", "failed",

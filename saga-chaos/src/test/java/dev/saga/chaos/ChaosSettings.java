@@ -25,13 +25,14 @@ import java.util.Locale;
  *     commits, the node sees an I/O error); 0 turns the proxy's fault off (the nodes still go
  *     through it)
  * @param proxyTrace whether the proxies log every client message to {@code logs/proxy-<slot>.log}
- * @param slowStepEvery every n-th saga (a transfer) has a step that takes {@code slowStepFor}; 0 for none
- * @param slowStepFor how long that step takes: longer than the nodes' 2 s lease, so that the lease is
- *     renewed while it runs (and a node that cannot renew loses the saga)
- * @param heldTransactions how often a node signals a running saga and keeps its transaction open
+ * @param heldTransactions how often a node signals a saga it runs and keeps its transaction open
  * @param signalHoldFor how long that transaction stays open (longer than the nodes' 2 s lease)
- * @param maxLiveTakeovers the run fails if more sagas than this were taken from a node that was
- *     alive and could reach the database; -1 (the default) only counts them
+ * @param slowStepFor how long the payee call in flight on that node takes meanwhile (the node makes its
+ *     next one slow before it signals): longer than the lease, so that its lease must be renewed
+ *     during the hold
+ * @param strictLeases whether the run fails when a node that was alive and could reach the database
+ *     let a lease run out ({@code lapsed_leases}) or lost a saga to another node
+ *     ({@code live_takeovers}); by default they are only counted
  * @param lateStarts how many batches of sagas are started in a transaction that commits late
  * @param lateStartHoldFor how long such a start waits before its commit (longer than a lease)
  * @param stuckCompensations how often each {@code recall} saga's release fails for good before it
@@ -44,9 +45,9 @@ import java.util.Locale;
  */
 record ChaosSettings(Duration duration, int sagas, Duration killEvery, int minKills, int dbRestarts, Duration dbDownFor,
         int nodes, int batch, double failureRate, Duration drainTimeout, Path workDir, double ambiguousCommitRate,
-        boolean proxyTrace, int slowStepEvery, Duration slowStepFor, int heldTransactions, Duration signalHoldFor, int maxLiveTakeovers, int lateStarts,
-        Duration lateStartHoldFor,
-        int stuckCompensations, Duration failedRetention, Duration retentionInterval, Duration retryHoldFor) {
+        boolean proxyTrace, int heldTransactions, Duration signalHoldFor, Duration slowStepFor, boolean strictLeases,
+        int lateStarts, Duration lateStartHoldFor, int stuckCompensations, Duration failedRetention,
+        Duration retentionInterval, Duration retryHoldFor) {
 
     static ChaosSettings fromSystemProperties() {
         var duration = Duration.parse(property("chaos.duration", "PT60S"));
@@ -66,11 +67,10 @@ record ChaosSettings(Duration duration, int sagas, Duration killEvery, int minKi
                 Path.of(property("chaos.workDir", "target/chaos")).toAbsolutePath(),
                 Double.parseDouble(property("chaos.ambiguousCommitRate", "0.03")),
                 Boolean.parseBoolean(property("chaos.proxyTrace", "false")),
-                Integer.parseInt(property("chaos.slowStepEvery", "60")),
-                Duration.parse(property("chaos.slowStepFor", "PT4S")),
                 Integer.parseInt(property("chaos.heldTransactions", String.valueOf(Math.max(1, seconds / 10)))),
                 Duration.parse(property("chaos.signalHoldFor", "PT3S")),
-                Integer.parseInt(property("chaos.maxLiveTakeovers", "-1")),
+                Duration.parse(property("chaos.slowStepFor", "PT4S")),
+                Boolean.parseBoolean(property("chaos.strictLeases", "false")),
                 Integer.parseInt(property("chaos.lateStarts", String.valueOf(Math.max(1, seconds / 15)))),
                 Duration.parse(property("chaos.lateStartHoldFor", "PT3S")),
                 Integer.parseInt(property("chaos.stuckCompensations", "1")),
@@ -79,7 +79,7 @@ record ChaosSettings(Duration duration, int sagas, Duration killEvery, int minKi
                 Duration.parse(property("chaos.retryHoldFor", "PT0.3S")));
     }
 
-    /** The lease the nodes run with (application.yml): the holds above are meant to outlast it. */
+    /** The lease the nodes run with ({@code saga.dispatcher.lease} in application.yml). */
     static final Duration NODE_LEASE = Duration.ofSeconds(2);
 
     private static String property(String name, String fallback) {

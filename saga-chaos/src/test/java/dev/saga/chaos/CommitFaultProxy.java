@@ -154,10 +154,10 @@ final class CommitFaultProxy implements AutoCloseable {
         }
     }
 
-    /** A client message, written only when tracing. */
-    private void trace(String line) {
+    /** A client message, written only when tracing (the line is not even built otherwise). */
+    private void trace(java.util.function.Supplier<String> line) {
         if (traceMessages) {
-            log(line);
+            log(line.get());
         }
     }
 
@@ -236,7 +236,7 @@ final class CommitFaultProxy implements AutoCloseable {
                 int code = in.readInt();
                 byte[] rest = in.readNBytes(length - 8);
                 if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
-                    trace(number + " " + (code == SSL_REQUEST ? "SSLRequest" : "GSSENCRequest") + ": answered N");
+                    trace(() -> number + " " + (code == SSL_REQUEST ? "SSLRequest" : "GSSENCRequest") + ": answered N");
                     client.getOutputStream().write('N');
                     client.getOutputStream().flush();
                     continue;
@@ -264,7 +264,7 @@ final class CommitFaultProxy implements AutoCloseable {
                 out.write(rest);
                 out.flush();
                 if (code == CANCEL_REQUEST) {
-                    trace(number + " CancelRequest passed on");
+                    trace(() -> number + " CancelRequest passed on");
                     socket.getInputStream().read(); // the server closes it when done
                     return null;
                 }
@@ -305,37 +305,37 @@ final class CommitFaultProxy implements AutoCloseable {
                     String statement = cString(body, 0);
                     String query = cString(body, cStringEnd(body, 0) + 1);
                     commitStatements.put(statement, isCommit(query));
-                    trace(number + " > P " + quoted(statement) + " " + abbreviated(query));
+                    trace(() -> number + " > P " + quoted(statement) + " " + abbreviated(query));
                 }
                 case 'B' -> {
                     String statement = cString(body, cStringEnd(body, 0) + 1);
                     boolean commit = commitStatements.getOrDefault(statement, false);
                     commitBound |= commit;
-                    trace(number + " > B " + quoted(statement) + (commit ? " (COMMIT)" : ""));
+                    trace(() -> number + " > B " + quoted(statement) + (commit ? " (COMMIT)" : ""));
                 }
                 case 'C' -> {
                     if (body.length > 0 && body[0] == 'S') {
                         commitStatements.remove(cString(body, 1));
                     }
-                    trace(number + " > C " + (char) body[0] + " " + quoted(cString(body, 1)));
+                    trace(() -> number + " > C " + (char) body[0] + " " + quoted(cString(body, 1)));
                 }
                 case 'Q' -> {
                     requests++;
                     String query = cString(body, 0);
-                    trace(number + " > Q " + abbreviated(query));
+                    trace(() -> number + " > Q " + abbreviated(query));
                     if (isCommit(query)) {
                         commitSent();
                     }
                 }
                 case 'S' -> {
                     requests++;
-                    trace(number + " > S");
+                    trace(() -> number + " > S");
                     if (commitBound) {
                         commitBound = false;
                         commitSent();
                     }
                 }
-                default -> trace(number + " > " + type);
+                default -> trace(() -> number + " > " + type);
             }
         }
 

@@ -37,6 +37,8 @@ final class OperatorRetries {
     private final AtomicInteger tooLate = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    /** Used by {@link #poll()} only, which runs on one thread at a time (a fixed-delay schedule). */
+    private volatile java.sql.Connection connection;
 
     OperatorRetries(ChaosDatabase database, ChaosSettings settings, NodeRequests nodes,
             ScheduledExecutorService executor) {
@@ -48,7 +50,7 @@ final class OperatorRetries {
 
     /** Looks once for sagas that failed since the last look; tolerates a database that is down. */
     void poll() {
-        try (var connection = database.connect(); var rows = connection.createStatement().executeQuery(FAILED)) {
+        try (var rows = connection().createStatement().executeQuery(FAILED)) {
             while (rows.next()) {
                 var id = rows.getObject(1, UUID.class);
                 if (seen.add(id + "@" + rows.getString(2))) {
@@ -60,8 +62,33 @@ final class OperatorRetries {
                 }
             }
         } catch (SQLException databaseDown) {
-            // looked at again on the next poll
+            closeConnection(); // looked at again on the next poll, with a new connection
         }
+    }
+
+    /** One connection for the polls (ten a second: a new one each time would cost the database a process each). */
+    private java.sql.Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = database.connect();
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // it is broken anyway
+        } finally {
+            connection = null;
+        }
+    }
+
+    /** Closes the polls' connection (call when the run ends). */
+    void close() {
+        closeConnection();
     }
 
     private void retry(UUID id) {
