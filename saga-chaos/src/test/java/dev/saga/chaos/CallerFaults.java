@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,12 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The faults an application's own transactions cause, sent to the nodes during the run: a
- * transaction that signals running sagas and stays open longer than a lease, and batches of
+ * transaction that signals a running saga and stays open longer than a lease, and batches of
  * starts whose transaction commits after the lease written with them ran out. Each call runs on
  * a thread of its own, so that the load's schedule does not wait for it.
  */
 final class CallerFaults {
-
 
     private final ChaosSettings settings;
     private final NodeRequests nodes;
@@ -28,7 +29,7 @@ final class CallerFaults {
     private final AtomicInteger heldTransactions = new AtomicInteger();
     private final AtomicInteger heldNextToSlowStep = new AtomicInteger();
     private final AtomicInteger lateStarts = new AtomicInteger();
-    private final java.util.Set<String> lateKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> lateKeys = ConcurrentHashMap.newKeySet();
 
     CallerFaults(ChaosSettings settings, NodeRequests nodes, ScheduledExecutorService executor) {
         this.settings = settings;
@@ -85,6 +86,7 @@ final class CallerFaults {
 
     private void holdSignal() {
         try {
+            // the node waits up to 5 s for one of its payee calls to begin, which it makes slow
             var answer = nodes.send("/chaos/hold-signal?holdMillis=" + settings.signalHoldFor().toMillis()
                     + "&seekMillis=5000");
             heldTransactions.incrementAndGet();
@@ -110,8 +112,8 @@ final class CallerFaults {
     }
 
     /** The business keys of the sagas started late. */
-    java.util.Set<String> lateKeys() {
-        return java.util.Set.copyOf(lateKeys);
+    Set<String> lateKeys() {
+        return Set.copyOf(lateKeys);
     }
 
     /** Held transactions that signalled a saga on a node that ran a slow step meanwhile. */
