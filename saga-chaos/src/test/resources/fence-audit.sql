@@ -24,6 +24,12 @@ create function public.chaos_check_fence() returns trigger language plpgsql as $
 declare
     current_fencing bigint;
 begin
+    -- an operator's retry (SagaClient.retry) gives a failed row a fresh set of attempts in place: no node
+    -- writes it, so it keeps the writer of the failure, whose claim may have been superseded since
+    if tg_op = 'UPDATE' and new.status = 'RETRYING' and new.attempts = 0 and new.node_id is not distinct from old.node_id
+            and new.fencing is not distinct from old.fencing then
+        return new;
+    end if;
     select fencing into current_fencing from saga.saga_instance where id = new.saga_id;
     if new.fencing is null or new.node_id is null or new.fencing < current_fencing then
         insert into public.chaos_fence_violation (saga_id, seq, node, fencing, current_fencing)

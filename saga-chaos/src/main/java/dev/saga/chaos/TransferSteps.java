@@ -5,14 +5,19 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.saga.Step;
 
-/** The steps of {@link TransferSaga}; nothing to undo, since it always completes. */
+/**
+ * The steps of {@link TransferSaga}; nothing to undo, since it always completes. The payee may be
+ * slow when a fault asks for it ({@link SlowPayee}).
+ */
 @Component("transferSteps")
 public class TransferSteps {
 
     private final Effects effects;
+    private final SlowPayee slowPayee;
 
-    public TransferSteps(Effects effects) {
+    public TransferSteps(Effects effects, SlowPayee slowPayee) {
         this.effects = effects;
+        this.slowPayee = slowPayee;
     }
 
     @Step(compensation = Step.Compensation.NONE)
@@ -24,6 +29,7 @@ public class TransferSteps {
 
     @Step(compensation = Step.Compensation.NONE)
     public String notifyPayee(String key) {
+        slowPayee.maybeSlow();
         effects.external("notifyPayee");
         return "notified " + key;
     }

@@ -54,6 +54,10 @@ final class ChaosDatabase implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }

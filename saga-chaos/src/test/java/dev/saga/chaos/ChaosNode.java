@@ -26,15 +26,24 @@ final class ChaosNode {
     private volatile int port;
     private final String classPath;
     private final Path logDirectory;
+    private final List<String> options;
     private int incarnation;
     private Path archive;
     private Process process;
     private volatile boolean ready;
 
-    ChaosNode(int slot, String classPath, Path logDirectory) {
+    /**
+     * @param options the application's arguments for every incarnation ({@code --chaos.failure-rate=0.15}, ...)
+     */
+    ChaosNode(int slot, String classPath, Path logDirectory, List<String> options) {
         this.slot = slot;
         this.classPath = classPath;
         this.logDirectory = logDirectory;
+        this.options = List.copyOf(options);
+    }
+
+    int slot() {
+        return slot;
     }
 
     /**
@@ -48,7 +57,7 @@ final class ChaosNode {
         var log = node.logDirectory.resolve("training.log");
         var command = new ArrayList<String>(List.of(java(), "-XX:ArchiveClassesAtExit=" + archive,
                 "-Dspring.context.exit=onRefresh"));
-        command.addAll(node.arguments(jdbcUrl, 0, "cds-training", 0.0));
+        command.addAll(node.arguments(jdbcUrl, 0, "cds-training", List.of("--chaos.failure-rate=0.0")));
         var training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!training.waitFor(3, java.util.concurrent.TimeUnit.MINUTES) || training.exitValue() != 0
                 || !Files.exists(archive)) {
@@ -61,7 +70,7 @@ final class ChaosNode {
         this.archive = archive;
     }
 
-    synchronized void start(String jdbcUrl, double failureRate) {
+    synchronized void start(String jdbcUrl) {
         incarnation++;
         ready = false;
         port = freePort();
@@ -69,7 +78,7 @@ final class ChaosNode {
         if (archive != null) {
             command.add("-XX:SharedArchiveFile=" + archive);
         }
-        command.addAll(arguments(jdbcUrl, port, nodeId(), failureRate));
+        command.addAll(arguments(jdbcUrl, port, nodeId(), options));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(logFile().toFile()).start();
@@ -78,15 +87,16 @@ final class ChaosNode {
         }
     }
 
-    private List<String> arguments(String jdbcUrl, int port, String nodeId, double failureRate) {
-        return List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    private List<String> arguments(String jdbcUrl, int port, String nodeId, List<String> options) {
+        var arguments = new ArrayList<>(List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ActiveProcessorCount=1", "-cp", classPath, ChaosApplication.class.getName(),
                 "--server.port=" + port,
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres",
-                "--saga.dispatcher.node-id=" + nodeId,
-                "--chaos.failure-rate=" + failureRate);
+                "--saga.dispatcher.node-id=" + nodeId));
+        arguments.addAll(options);
+        return arguments;
     }
 
     private static String java() {

@@ -14,13 +14,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One chaos run: the database, the nodes, the load, the kills and the restarts, then the checks.
+ * One chaos run: the database, the nodes (each behind its own {@link CommitFaultProxy}), the load,
+ * the kills and the restarts, the caller faults and the operator's retries, then the checks.
  * Everything it starts is stopped by {@link #destroy()}, on success, failure or JVM exit.
  */
 final class ChaosRun {
@@ -32,15 +34,19 @@ final class ChaosRun {
     private final ChaosSettings settings;
     private final ChaosDatabase database;
     private final List<ChaosNode> nodes = new ArrayList<>();
+    /** One per node slot, for all its incarnations: a node's faults can be switched off while it starts. */
+    private final List<CommitFaultProxy> proxies = new ArrayList<>();
     private final RecoveryTracker tracker;
-    private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2, runnable -> {
-        var thread = new Thread(runnable, "chaos-background");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService background = daemonPool("chaos-background", 4);
+    /** The fault calls that block (a held transaction, a late start, a retry): they must not delay the schedule. */
+    private final ScheduledExecutorService faults = daemonPool("chaos-faults", 6);
+    private final CallerFaults callerFaults;
+    private final OperatorRetries operatorRetries;
+    private final List<ChaosChecks.Outage> outages = new CopyOnWriteArrayList<>();
     private final Random random = new Random();
-    private final List<String> problems = new ArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextNode = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
     private final Map<String, Instant> killedAt = new HashMap<>();
     private int kills;
     private int skippedKills;
@@ -64,9 +70,18 @@ final class ChaosRun {
         jar(Path.of(System.getProperty("chaos.nodeClassPath")), applicationJar);
         String classPath = Files.readString(Path.of(System.getProperty("chaos.nodeClassPathFile")),
                 StandardCharsets.UTF_8).strip() + java.io.File.pathSeparator + applicationJar;
+        var options = List.of("--chaos.failure-rate=" + settings.failureRate(),
+                "--chaos.stuck-compensations=" + settings.stuckCompensations(),
+                "--chaos.slow-step-for=" + settings.slowStepFor(),
+                "--saga.retention.failed=" + settings.failedRetention(),
+                "--saga.retention.interval=" + settings.retentionInterval());
         for (int slot = 1; slot <= settings.nodes(); slot++) {
-            nodes.add(new ChaosNode(slot, classPath, logs));
+            nodes.add(new ChaosNode(slot, classPath, logs, options));
+            proxies.add(new CommitFaultProxy("node-" + slot, "localhost", database.port(),
+                    settings.ambiguousCommitRate(), logs.resolve("proxy-" + slot + ".log"), settings.proxyTrace()));
         }
+        callerFaults = new CallerFaults(settings, this::send, faults);
+        operatorRetries = new OperatorRetries(database, settings, this::send, faults);
     }
 
     Result execute() throws Exception {
@@ -79,19 +94,23 @@ final class ChaosRun {
         ChaosNode.train(nodes.get(0), database.jdbcUrl(), archive);
         nodes.forEach(node -> node.useArchive(archive));
         log("training start done in " + seconds(trainingStart) + " s");
-        installFenceAudit();
-        nodes.forEach(node -> node.start(database.jdbcUrl(), settings.failureRate()));
+        installAudits();
+        nodes.forEach(this::startNode);
         awaitReady(nodes, Duration.ofSeconds(180));
         log("all " + nodes.size() + " nodes ready after " + seconds(startNanos) + " s; chaos for " + settings.duration());
 
         background.scheduleWithFixedDelay(tracker::poll, 100, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::armProxies, 0, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(operatorRetries::poll, 100, 100, TimeUnit.MILLISECONDS);
         long chaosStart = System.nanoTime();
+        callerFaults.scheduleHeldSignals(chaosStart);
         var load = background.submit(() -> {
             load(chaosStart);
             return null;
         });
         chaos(chaosStart);
         load.get(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        callerFaults.awaitCalls(settings.drainTimeout());
         log("chaos over after " + kills + " kills and " + dbRestarts + " database restarts; waiting for the sagas");
 
         awaitReady(nodes, Duration.ofSeconds(120));
@@ -100,15 +119,44 @@ final class ChaosRun {
                 .until(tracker::allResumed);
         var wedged = wedgedNodes();
         nodes.forEach(ChaosNode::destroy);
+        log(resent.get() + " requests to the nodes were sent again (a node died, the database was down, or its"
+                + " commit was made ambiguous)");
+        proxies.forEach(proxy -> log("proxy of " + proxy.name() + ": " + proxy.sessions() + " connections, "
+                + proxy.commits() + " commits, " + proxy.ambiguousCommits() + " made ambiguous, " + proxy.cutRollbacks()
+                + " cut after a ROLLBACK"));
 
         ChaosChecks checks;
         try (var connection = database.connect()) {
-            checks = ChaosChecks.run(connection, settings.sagas());
+            checks = ChaosChecks.run(connection, new ChaosChecks.Facts(settings.sagas(), Map.copyOf(killedAt),
+                    List.copyOf(outages), operatorRetries.retried(), settings.failedRetention(),
+                    callerFaults.lateKeys(), ChaosSettings.NODE_LEASE));
         }
-        return new Result(summary(checks, wedged, seconds(startNanos)), checks, List.copyOf(problems));
+        return new Result(summary(checks, wedged, seconds(startNanos)), checks, problems());
     }
 
-    /** Starts the sagas in batches, spread over three quarters of the run, and approves each batch. */
+    /** What went wrong during the run (not the checks' findings). */
+    List<String> problems() {
+        var all = new ArrayList<>(problems);
+        all.addAll(callerFaults.problems());
+        all.addAll(operatorRetries.problems());
+        return List.copyOf(all);
+    }
+
+    private void startNode(ChaosNode node) {
+        node.start(proxies.get(node.slot() - 1).jdbcUrl("postgres"));
+    }
+
+    /** A proxy injects faults only while its node is up: a start that failed on one would be a crash. */
+    private void armProxies() {
+        for (var node : nodes) {
+            proxies.get(node.slot() - 1).arm(node.ready());
+        }
+    }
+
+    /**
+     * Starts the sagas in batches, spread over three quarters of the run, and approves each batch;
+     * a few batches are started late (their approval follows their commit).
+     */
     private void load(long chaosStart) throws InterruptedException {
         int batches = (settings.sagas() + settings.batch() - 1) / settings.batch();
         long spreadNanos = settings.duration().toNanos() * 3 / 4;
@@ -116,20 +164,27 @@ final class ChaosRun {
             pauseUntil(chaosStart + spreadNanos * b / batches); // the load's pace, not a synchronisation
             int from = b * settings.batch();
             int count = Math.min(settings.batch(), settings.sagas() - from);
-            send("/chaos/start?from=" + from + "&count=" + count);
+            if (callerFaults.startsLate(b, batches)) {
+                callerFaults.startLate(from, count);
+            } else {
+                send("/chaos/start?from=" + from + "&count=" + count);
+            }
             if ((b + 1) % 10 == 0 || b == batches - 1) {
                 log("started " + (from + count) + " sagas");
             }
-            if (b > 0) { // the previous batch: some of its sagas wait already, some have not got there
+            // the previous batch: some of its sagas wait already, some have not got there
+            if (b > 0 && !callerFaults.startsLate(b - 1, batches)) {
                 send("/chaos/approve?from=" + (from - settings.batch()) + "&count=" + settings.batch());
             }
         }
         int last = (batches - 1) * settings.batch();
-        send("/chaos/approve?from=" + last + "&count=" + (settings.sagas() - last));
+        if (!callerFaults.startsLate(batches - 1, batches)) {
+            send("/chaos/approve?from=" + last + "&count=" + (settings.sagas() - last));
+        }
     }
 
     /** Sends a request to some ready node, and to the next one if that fails; starts and approvals may repeat. */
-    private void send(String pathAndQuery) throws InterruptedException {
+    private String send(String pathAndQuery) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         String lastError = "no node ready";
         while (System.nanoTime() < deadline) {
@@ -137,14 +192,20 @@ final class ChaosRun {
             if (node.ready()) {
                 try {
                     var response = node.post(pathAndQuery);
-                    if (response.statusCode() == 200) {
-                        return;
+                    // every endpoint answers JSON: an empty 200 is a request that did not happen (Spring MVC answers
+                    // so when it takes an exception for its client having gone away)
+                    if (response.statusCode() == 200 && !response.body().isBlank()) {
+                        return response.body();
                     }
                     lastError = response.statusCode() + " " + response.body();
+                    if (response.statusCode() == 200) {
+                        log(node.nodeId() + " answered " + pathAndQuery + " with 200 and no body; sent again");
+                    }
                 } catch (IOException e) {
                     lastError = e.toString();
                 }
             }
+            resent.incrementAndGet();
             Thread.sleep(100); // back-off before the next node: one may be dead, or the database down
         }
         throw new IllegalStateException("No node accepted " + pathAndQuery + ": " + lastError);
@@ -190,7 +251,7 @@ final class ChaosRun {
         killedAt.put(id, Instant.now());
         tracker.watch("kill of " + id, killNanos, tracker.heldBy(id));
         kills++;
-        victim.start(database.jdbcUrl(), settings.failureRate());
+        startNode(victim);
         log("killed " + id + " (exit " + exit + "), started " + victim.nodeId());
     }
 
@@ -198,11 +259,13 @@ final class ChaosRun {
         awaitReady(nodes, Duration.ofSeconds(120)); // a node starting while the database is down would not come up
         var claimed = tracker.allClaimed();
         nodesThroughRestart = nodes.stream().map(ChaosNode::nodeId).toList();
+        var stoppedAt = Instant.now();
         database.stop();
         log("database stopped with " + claimed.size() + " sagas claimed");
         pauseUntil(System.nanoTime() + settings.dbDownFor().toNanos()); // the outage itself
         database.start();
         databaseBackAt = Instant.now();
+        outages.add(new ChaosChecks.Outage(stoppedAt, databaseBackAt));
         tracker.watch("database restart", System.nanoTime(), claimed);
         dbRestarts++;
         log("database started again");
@@ -217,7 +280,7 @@ final class ChaosRun {
                 if (nodeCrashes > 3) {
                     throw new IllegalStateException("Nodes keep dying on their own: " + problems);
                 }
-                node.start(database.jdbcUrl(), settings.failureRate());
+                startNode(node);
             }
         }
     }
@@ -229,16 +292,19 @@ final class ChaosRun {
         });
     }
 
+    /** Every saga started (or deleted by retention), none running, none FAILED and waiting for the operator. */
     private void awaitQuiescence() {
         try {
             await("every saga finished").atMost(settings.drainTimeout()).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions().until(() -> {
                         restartCrashed();
                         try (var connection = database.connect(); var rows = connection.createStatement().executeQuery(
-                                "select count(*), count(*) filter (where status in ('RUNNING', 'COMPENSATING'))"
+                                "select count(*) + (select count(*) from public.chaos_deleted),"
+                                        + " count(*) filter (where status in ('RUNNING', 'COMPENSATING', 'FAILED'))"
                                         + " from saga.saga_instance")) {
                             rows.next();
-                            return rows.getLong(1) >= settings.sagas() && rows.getLong(2) == 0;
+                            return rows.getLong(1) >= settings.sagas() && rows.getLong(2) == 0
+                                    && operatorRetries.idle();
                         }
                     });
         } catch (org.awaitility.core.ConditionTimeoutException timeout) {
@@ -251,7 +317,7 @@ final class ChaosRun {
         try (var connection = database.connect(); var rows = connection.createStatement().executeQuery(
                 "select i.name, i.status, count(*), min(o.due_at), string_agg(distinct o.claimed_by, ',')"
                         + " from saga.saga_instance i left join saga.saga_outbox o on o.saga_id = i.id"
-                        + " where i.status in ('RUNNING', 'COMPENSATING') group by 1, 2")) {
+                        + " where i.status in ('RUNNING', 'COMPENSATING', 'FAILED') group by 1, 2")) {
             var out = new StringBuilder();
             while (rows.next()) {
                 out.append(String.format("%n  %s %s: %d (oldest due %s, claimed by %s)", rows.getString(1),
@@ -304,7 +370,14 @@ final class ChaosRun {
         return "CHAOS sagas=" + settings.sagas() + " completed=" + checks.count("completed")
                 + " compensated=" + checks.count("compensated") + " parked=" + checks.count("parked")
                 + " failed=" + checks.count("failed") + " kills=" + kills + " db_restarts=" + dbRestarts
-                + " lost=" + checks.count("lost") + " unexpected_status=" + checks.count("unexpected_status")
+                + " ambiguous_commits=" + ambiguousCommits()
+                + " held_transactions=" + callerFaults.heldTransactions() + " held_next_to_slow_step="
+                + callerFaults.heldNextToSlowStep()
+                + " late_starts=" + callerFaults.lateStarts() + " retries=" + operatorRetries.retries()
+                + " retries_too_late=" + operatorRetries.tooLate()
+                + " lost=" + checks.count("lost") + " lost_to_retention=" + checks.count("lost_to_retention")
+                + " retried_lost=" + checks.count("retried_lost") + " vanished=" + checks.count("vanished")
+                + " unexpected_status=" + checks.count("unexpected_status")
                 + " duplicated_effects=" + checks.count("duplicated_effects")
                 + " lost_effects=" + checks.count("lost_effects")
                 + " idempotency_violations=" + checks.count("idempotency_violations")
@@ -312,12 +385,33 @@ final class ChaosRun {
                 + " fenced_writes=" + checks.count("fenced_writes") + " node_crashes=" + nodeCrashes
                 + " wedged_nodes=" + wedged + " sagas_held_at_kills=" + heldAtKills
                 + " external_repeats=" + checks.count("external_repeats") + " claims=" + checks.count("claims")
+                + " takeovers=" + checks.count("takeovers") + " live_takeovers=" + checks.count("live_takeovers")
+                + " late_start_takeovers=" + checks.count("late_start_takeovers")
+                + " lapsed_leases=" + checks.count("lapsed_leases")
+                + " late_start_lapses=" + checks.count("late_start_lapses")
                 + " skipped_kills=" + skippedKills + " max_recovery_ms=" + maxKillRecovery + " db_recovery_ms=" + dbRecovery
+                + " proxied_commits=" + proxies.stream().mapToInt(CommitFaultProxy::commits).sum()
                 + " duration_s=" + durationSeconds;
     }
 
     int kills() {
         return kills;
+    }
+
+    int ambiguousCommits() {
+        return proxies.stream().mapToInt(CommitFaultProxy::ambiguousCommits).sum();
+    }
+
+    int heldTransactions() {
+        return callerFaults.heldTransactions();
+    }
+
+    int lateStarts() {
+        return callerFaults.lateStarts();
+    }
+
+    int retries() {
+        return operatorRetries.retries();
     }
 
     int dbRestarts() {
@@ -333,16 +427,21 @@ final class ChaosRun {
         return out.toString();
     }
 
-    private void installFenceAudit() throws IOException, SQLException {
-        try (var in = getClass().getResourceAsStream("/fence-audit.sql"); var connection = database.connect()) {
-            connection.createStatement().execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    private void installAudits() throws IOException, SQLException {
+        for (var script : List.of("/fence-audit.sql", "/fault-audit.sql")) {
+            try (var in = getClass().getResourceAsStream(script); var connection = database.connect()) {
+                connection.createStatement().execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
     }
 
     /** Kills every node and stops the database; safe to call twice and from a shutdown hook. */
     synchronized void destroy() {
         background.shutdownNow();
+        faults.shutdownNow();
+        operatorRetries.close();
         nodes.forEach(ChaosNode::destroy);
+        proxies.forEach(CommitFaultProxy::close);
         try {
             database.stop();
         } catch (RuntimeException e) {
@@ -362,6 +461,14 @@ final class ChaosRun {
                 out.closeEntry();
             }
         }
+    }
+
+    private static ScheduledExecutorService daemonPool(String name, int threads) {
+        return Executors.newScheduledThreadPool(threads, runnable -> {
+            var thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static void pauseUntil(long nanoTime) throws InterruptedException {
