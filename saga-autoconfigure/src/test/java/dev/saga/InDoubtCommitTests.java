@@ -17,6 +17,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.saga.fixtures.AmbiguousCommits;
+import dev.saga.fixtures.Gate;
+import dev.saga.fixtures.HeldSagas;
 import dev.saga.fixtures.InDoubtSagas;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.LedgerConflictException;
@@ -118,6 +120,26 @@ class InDoubtCommitTests {
             assertThat(faults(node).injected()).isEqualTo(1);
             assertThat(ledger(node).count("k-5", "credit")).isEqualTo(1);
             assertThat(output).doesNotContain("run failed unexpectedly").doesNotContain("ERROR");
+        }
+    }
+
+    @Test
+    void aContinueAsNewWhoseCommitReplyIsLostStartsTheNextRunOnce(CapturedOutput output) {
+        try (var engine = new TestEngine()) {
+            var gate = new Gate();
+            gate.release();
+            var node = engine.startNode(List.of(HeldSagas.class, AmbiguousCommits.class),
+                    List.of("saga.dispatcher.node-id=node-a", "saga.dispatcher.lease=2s"),
+                    context -> context.getBeanFactory().registerSingleton("gate", gate));
+            faults(node).loseCommitReplyOfTransactionRunning("run = run + 1");
+
+            var id = client(node).start("keys", 1);
+
+            assertThat(client(node).awaitResult(id, String.class, WAIT)).isEqualTo(id + "/3/0");
+            assertThat(faults(node).injected()).isEqualTo(1);
+            assertThat(node.getBean(HeldSagas.HeldSteps.class).keys()).as("each run's step once")
+                    .containsExactly(id + "/0", id + "/2/0", id + "/3/0");
+            assertThat(output).doesNotContain("run failed unexpectedly");
         }
     }
 
