@@ -13,7 +13,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.util.ReflectionUtils;
 
 import dev.saga.internal.codec.PayloadCodec;
@@ -157,7 +156,9 @@ public final class Compensator {
                     retryIn == null ? null : now.plus(retryIn), false);
             log.warn("Saga {} compensation of {} attempt {} failed{}: {}", fence.sagaId(), definition.name(), number,
                     retryIn == null ? " for good" : ", retrying in " + retryIn, state.current.error());
-            recordEngineWrite(fence, state.current, null);
+            var failed = state.current;
+            EffectTransaction.record(null, "the compensation of step '" + failed.name() + "'",
+                    () -> ledger.record(fence, failed));
         }, FencedOffException.class, EngineWriteException.class);
         if (outcome instanceof DurableRetry.Outcome.RetryLater<StepRecord> later) {
             return new CompensationOutcome.RetryLater(later.delay());
@@ -186,31 +187,10 @@ public final class Compensator {
                 SagaContextHolder.restore(previous);
             }
             var done = row.succeeded(null, startedAt, clock.now());
-            recordEngineWrite(fence, done, transaction);
+            EffectTransaction.record(transaction, "the compensation of step '" + row.name() + "'",
+                    () -> ledger.record(fence, done));
             return done;
         });
-    }
-
-    /**
-     * Records a compensation's outcome. A database error here is the engine's, not the
-     * compensation's: it must not count as a failed attempt (nor end the saga FAILED). Only the
-     * compensation's own transaction running out of its timeout is the compensation's failure.
-     */
-    private void recordEngineWrite(Fence fence, StepRecord row, TransactionDefinition transaction) {
-        try {
-            ledger.record(fence, row);
-        } catch (FencedOffException | EngineWriteException lostOrInDoubt) {
-            throw lostOrInDoubt;
-        } catch (RuntimeException e) {
-            if (EffectTransaction.timedOut(transaction, e)) {
-                throw e;
-            }
-            if (e instanceof org.springframework.dao.DataAccessException
-                    || e instanceof org.springframework.transaction.TransactionException) {
-                throw EngineWriteException.of("the compensation of step '" + row.name() + "'", e);
-            }
-            throw e;
-        }
     }
 
     private Object[] arguments(StepDefinition definition, StepRecord step) {

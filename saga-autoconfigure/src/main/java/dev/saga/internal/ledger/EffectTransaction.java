@@ -54,6 +54,30 @@ public final class EffectTransaction {
     }
 
     /**
+     * Runs the engine's record of a step's or compensation's outcome, inside its effect's
+     * transaction when it has one. A database error here is the engine's, not the step's: it is
+     * thrown as {@link EngineWriteException}, never taken for a failed attempt. Only the method's
+     * own transaction running out of its {@code timeout} is the method's failure, thrown as it is;
+     * a lost fence is thrown as it is too.
+     *
+     * @param definition the method's transaction, or {@code null} when it is not transactional
+     * @param what what is recorded, for the message
+     */
+    public static void record(TransactionDefinition definition, String what, Runnable write) {
+        try {
+            write.run();
+        } catch (FencedOffException | EngineWriteException lostOrInDoubt) {
+            throw lostOrInDoubt;
+        } catch (org.springframework.dao.DataAccessException
+                | org.springframework.transaction.TransactionException e) {
+            if (timedOut(definition, e)) {
+                throw e;
+            }
+            throw EngineWriteException.of(what, e);
+        }
+    }
+
+    /**
      * Whether the failure is the method's own transaction running out of its {@code timeout}: the
      * step's (or compensation's) failure, handled by its retry policy, not the engine's.
      */

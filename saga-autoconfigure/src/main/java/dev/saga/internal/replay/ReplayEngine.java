@@ -450,12 +450,11 @@ public final class ReplayEngine implements AutoCloseable {
                     + " rolled back where it is transactional");
         }
         try {
-            ledger.record(execution.fence(), row).ifPresent(execution::cancelRequested);
-        } catch (RuntimeException e) {
-            if (EffectTransaction.timedOut(transaction, e)) {
-                throw e; // the step ran past its own @Transactional(timeout): its failure, for its retry policy
-            }
-            throw engineControl(e);
+            // a step that ran past its own @Transactional(timeout) fails here as it is: for its retry policy
+            EffectTransaction.record(transaction, "step '" + step.name() + "'",
+                    () -> ledger.record(execution.fence(), row).ifPresent(execution::cancelRequested));
+        } catch (FencedOffException | EngineWriteException lostOrInDoubt) {
+            throw engineControl(lostOrInDoubt);
         }
         execution.remember(row);
         attempt.row = row;
