@@ -50,9 +50,6 @@ import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retry.RetryPolicies;
-import dev.saga.internal.retry.RetryOverrides;
-import dev.saga.internal.retry.RetryPolicy;
-import dev.saga.internal.retry.SagaRetryLayers;
 import dev.saga.internal.time.ClockCheck;
 import dev.saga.internal.time.SagaClock;
 
@@ -162,26 +159,7 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RetryPolicies sagaRetryPolicies(SagaProperties properties) {
-        var retry = properties.retry();
-        var defaults = new RetryPolicy(retry.maxRetries(), retry.delay(), retry.multiplier(), retry.maxDelay(),
-                retry.jitter(), retry.includes(), retry.excludes(), retry.timeout());
-        var layers = new java.util.HashMap<String, SagaRetryLayers.SagaLayers>();
-        properties.sagas().forEach((saga, settings) -> {
-            var steps = new java.util.HashMap<String, RetryOverrides>();
-            if (settings.steps() != null) {
-                settings.steps().forEach((step, override) -> steps.put(step, layer(override)));
-            }
-            layers.put(saga, new SagaRetryLayers.SagaLayers(layer(settings.retry()), steps));
-        });
-        return new RetryPolicies(defaults, new SagaRetryLayers(layers));
-    }
-
-    private static RetryOverrides layer(SagaProperties.RetryOverride override) {
-        if (override == null) {
-            return RetryOverrides.NONE;
-        }
-        return new RetryOverrides(override.maxRetries(), override.delay(), override.multiplier(), override.maxDelay(),
-                override.jitter(), override.includes(), override.excludes(), override.timeout());
+        return RetrySettingsMapper.retryPolicies(properties);
     }
 
     @Bean

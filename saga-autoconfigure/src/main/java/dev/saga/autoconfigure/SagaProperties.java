@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import dev.saga.internal.retry.RetryLayer;
+
 /**
  * Configuration of the saga engine, under {@code saga.*}.
  *
@@ -115,7 +117,7 @@ public record SagaProperties(
      * @param deadline How long a saga of this name may take from its start before it is cancelled,
      *     unless its start gives its own; none when unset.
      */
-    public record SagaSettings(RetryOverride retry, Map<String, RetryOverride> steps, Duration deadline) {
+    public record SagaSettings(RetryLayer retry, Map<String, RetryLayer> steps, Duration deadline) {
 
         public SagaSettings {
             if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
@@ -195,22 +197,5 @@ public record SagaProperties(
                         + " satisfy 1 <= warn-entries <= max-entries, but are " + warnEntries + " and " + maxEntries);
             }
         }
-    }
-
-    /**
-     * Retry settings of one layer; every key that is set replaces the value of the layers below.
-     *
-     * @param maxRetries Retries after the first failed attempt.
-     * @param delay The delay before the first retry.
-     * @param multiplier The factor applied to the delay after each retry.
-     * @param maxDelay The longest delay between two attempts.
-     * @param jitter Random amount added to or taken from each delay.
-     * @param includes Exception types that are retried.
-     * @param excludes Exception types that fail a step at once.
-     * @param timeout Longest time one attempt may take; 0 for no limit.
-     */
-    public record RetryOverride(Integer maxRetries, Duration delay, Double multiplier, Duration maxDelay,
-            Duration jitter, List<Class<? extends Throwable>> includes, List<Class<? extends Throwable>> excludes,
-            Duration timeout) {
     }
 }

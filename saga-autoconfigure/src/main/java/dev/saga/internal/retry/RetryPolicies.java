@@ -1,21 +1,17 @@
 package dev.saga.internal.retry;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.boot.convert.DurationStyle;
-
-import dev.saga.Step;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.StepDefinition;
 
 /**
  * Merges the configuration layers into one policy per saga and step, once. Lowest first: the
- * application's defaults ({@code saga.retry.*}), the step's {@link Step} attributes, the saga's
+ * application's defaults ({@code saga.retry.*}), the step's {@link dev.saga.Step} attributes, the saga's
  * layer ({@code saga.sagas.<saga>.retry.*}), the saga's layer for that step
  * ({@code saga.sagas.<saga>.steps.<step>.*}): configuration beats code, specific beats general.
  */
@@ -37,7 +33,7 @@ public final class RetryPolicies {
     /** The effective policy of the step when the given saga calls it. */
     public RetryPolicy forStep(String sagaName, StepDefinition step) {
         return resolved.computeIfAbsent(sagaName + "\u0000" + step.name(), key -> {
-            var policy = annotationLayer(step).over(defaults);
+            var policy = RetryLayer.declaredBy(step).over(defaults);
             policy = layers.sagaLayer(sagaName).over(policy);
             return layers.stepLayer(sagaName, step).over(policy);
         });
@@ -51,7 +47,7 @@ public final class RetryPolicies {
         var problems = new ArrayList<String>(layers.problems(sagas, steps));
         for (var step : steps) {
             try {
-                annotationLayer(step);
+                RetryLayer.declaredBy(step);
                 for (var saga : sagas) {
                     forStep(saga.name(), step);
                 }
@@ -61,28 +57,5 @@ public final class RetryPolicies {
             }
         }
         return problems.stream().distinct().toList();
-    }
-
-    /** The step's own attributes as a layer; refuses malformed ones with the step's location. */
-    public static RetryOverrides annotationLayer(StepDefinition step) {
-        Step annotation = step.annotation();
-        try {
-            return new RetryOverrides(
-                    annotation.maxRetries() >= 0 ? annotation.maxRetries() : null,
-                    duration(annotation.delay()),
-                    annotation.multiplier() >= 0 ? annotation.multiplier() : null,
-                    duration(annotation.maxDelay()),
-                    duration(annotation.jitter()),
-                    annotation.includes().length == 0 ? null : List.of(annotation.includes()),
-                    annotation.excludes().length == 0 ? null : List.of(annotation.excludes()),
-                    duration(annotation.timeout()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid retry attributes on @Step " + step.location() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Duration duration(String text) {
-        return text.isBlank() ? null : DurationStyle.detectAndParse(text);
     }
 }

@@ -2,6 +2,7 @@ package dev.saga.internal.retry;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,11 +17,13 @@ import dev.saga.internal.definition.StepDefinition;
  */
 public final class SagaRetryLayers {
 
-    /** The layers of one saga. */
-    public record SagaLayers(RetryOverrides retry, Map<String, RetryOverrides> steps) {
+    /** The layers of one saga: for every step it calls, and for single steps by name; unset ones set nothing. */
+    public record SagaLayers(RetryLayer retry, Map<String, RetryLayer> steps) {
         public SagaLayers {
-            retry = retry == null ? RetryOverrides.NONE : retry;
-            steps = steps == null ? Map.of() : Map.copyOf(steps);
+            retry = retry == null ? RetryLayer.NONE : retry;
+            var named = new HashMap<String, RetryLayer>(steps == null ? Map.of() : steps);
+            named.replaceAll((step, layer) -> layer == null ? RetryLayer.NONE : layer);
+            steps = Map.copyOf(named);
         }
     }
 
@@ -32,18 +35,18 @@ public final class SagaRetryLayers {
         this.bySaga = bySaga == null ? Map.of() : Map.copyOf(bySaga);
     }
 
-    RetryOverrides sagaLayer(String sagaName) {
+    RetryLayer sagaLayer(String sagaName) {
         var layers = bySaga.get(sagaName);
-        return layers == null ? RetryOverrides.NONE : layers.retry();
+        return layers == null ? RetryLayer.NONE : layers.retry();
     }
 
-    RetryOverrides stepLayer(String sagaName, StepDefinition step) {
+    RetryLayer stepLayer(String sagaName, StepDefinition step) {
         var layers = bySaga.get(sagaName);
         if (layers == null) {
-            return RetryOverrides.NONE;
+            return RetryLayer.NONE;
         }
         var byFullName = layers.steps().get(step.name());
-        return byFullName != null ? byFullName : layers.steps().getOrDefault(step.stepName(), RetryOverrides.NONE);
+        return byFullName != null ? byFullName : layers.steps().getOrDefault(step.stepName(), RetryLayer.NONE);
     }
 
     /** Every key that names no saga or no step (or a step ambiguously), as startup problems. */

@@ -83,8 +83,8 @@ class RetryPolicyTests {
 
     @Test
     void configurationPerSagaBeatsTheStepsAttributesAndPerStepBeatsPerSaga() throws Exception {
-        var sagaLayer = new RetryOverrides(5, null, 1.0, null, null, null, null, null);
-        var stepLayer = new RetryOverrides(null, Duration.ofMillis(10), null, null, null, null, null,
+        var sagaLayer = new RetryLayer(5, null, 1.0, null, null, null, null, null);
+        var stepLayer = new RetryLayer(null, Duration.ofMillis(10), null, null, null, null, null,
                 Duration.ofSeconds(2));
         var policies = new RetryPolicies(DEFAULTS, new SagaRetryLayers(java.util.Map.of("order",
                 new SagaRetryLayers.SagaLayers(sagaLayer, java.util.Map.of("overriding", stepLayer)))));
