@@ -7,12 +7,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.saga.SagaPayloadException;
+
 /**
  * Turns saga inputs, step arguments and results into JSON for the ledger and back, with the
  * application's Jackson mapper so that its modules and settings apply. Payloads are refused when
  * they are written, never later on replay: when they cannot be written as JSON, when they cannot
  * be read back as the type that will read them, when they are larger than the limit, or when they
  * contain the character U+0000, which is valid JSON but which PostgreSQL's {@code jsonb} refuses.
+ * Every refusal is the public {@link SagaPayloadException} itself, so the type a user catches and
+ * the type a ledger error names is never one of the engine's internal classes.
  */
 public final class PayloadCodec {
 
@@ -75,12 +79,12 @@ public final class PayloadCodec {
         try {
             json = mapper.writeValueAsString(value);
         } catch (JacksonException e) {
-            throw new PayloadException("Cannot store " + what + ": a " + value.getClass().getName()
+            throw new SagaPayloadException("Cannot store " + what + ": a " + value.getClass().getName()
                     + " cannot be written as JSON: " + e.getOriginalMessage()
                     + ". Make it serialisable by the application's Jackson mapper", e);
         }
         if (containsNul(json)) {
-            throw new PayloadException("Cannot store " + what + ": it contains the character U+0000, which"
+            throw new SagaPayloadException("Cannot store " + what + ": it contains the character U+0000, which"
                     + " PostgreSQL cannot store in jsonb; remove or replace it, and pass binary data encoded"
                     + " (as Base64, for example)");
         }
@@ -117,7 +121,7 @@ public final class PayloadCodec {
         try {
             return mapper.readValue(json, mapper.constructType(type));
         } catch (JacksonException e) {
-            throw new PayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
+            throw new SagaPayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
                     + e.getOriginalMessage(), e);
         }
     }
@@ -128,7 +132,7 @@ public final class PayloadCodec {
             JsonNode node = mapper.readTree(json).get(field);
             return node == null || node.isNull() ? null : mapper.treeToValue(node, mapper.constructType(type));
         } catch (JacksonException e) {
-            throw new PayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
+            throw new SagaPayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
                     + e.getOriginalMessage(), e);
         }
     }
@@ -138,14 +142,14 @@ public final class PayloadCodec {
         var all = arguments == null ? new Object[0] : arguments;
         try {
             return write(all, what);
-        } catch (PayloadException e) {
+        } catch (SagaPayloadException e) {
             for (int i = 0; i < all.length; i++) { // name the argument that cannot be written
                 try {
                     writeRecord(all[i], what);
-                } catch (PayloadException culprit) {
+                } catch (SagaPayloadException culprit) {
                     var message = culprit.getMessage().replace("Cannot store " + what + ":",
                             "Cannot store " + what + ": argument " + (i + 1) + " of " + all.length + ",");
-                    throw new PayloadException(message, culprit.getCause());
+                    throw new SagaPayloadException(message, culprit.getCause());
                 }
             }
             throw e;
@@ -157,8 +161,8 @@ public final class PayloadCodec {
         var json = writeArguments(arguments, what);
         try {
             readArguments(json, types, what);
-        } catch (PayloadException e) {
-            throw new PayloadException("Cannot store " + what + ": they can be written as JSON but not read back"
+        } catch (SagaPayloadException e) {
+            throw new SagaPayloadException("Cannot store " + what + ": they can be written as JSON but not read back"
                     + " as their parameter types, as a compensation or a replay would have to: " + e.getMessage()
                     + ". Give the types a constructor or factory Jackson can use", e);
         }
@@ -170,7 +174,7 @@ public final class PayloadCodec {
         try {
             JsonNode array = mapper.readTree(json == null ? "[]" : json);
             if (array.size() != types.length) {
-                throw new PayloadException("Cannot read " + what + ": " + array.size() + " recorded arguments but "
+                throw new SagaPayloadException("Cannot read " + what + ": " + array.size() + " recorded arguments but "
                         + types.length + " parameters");
             }
             var values = new Object[types.length];
@@ -179,7 +183,7 @@ public final class PayloadCodec {
             }
             return values;
         } catch (JacksonException e) {
-            throw new PayloadException("Cannot read " + what + ": " + e.getOriginalMessage(), e);
+            throw new SagaPayloadException("Cannot read " + what + ": " + e.getOriginalMessage(), e);
         }
     }
 
@@ -189,15 +193,15 @@ public final class PayloadCodec {
         }
         long bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxPayloadBytes) {
-            throw new PayloadException("Cannot store " + what + ": it is " + bytes + " bytes of JSON, over the limit"
+            throw new SagaPayloadException("Cannot store " + what + ": it is " + bytes + " bytes of JSON, over the limit"
                     + " of " + maxPayloadBytes + " bytes (" + LIMIT_PROPERTY + "). Keep large data outside the saga"
                     + " and pass a reference to it, or raise " + LIMIT_PROPERTY);
         }
         return json;
     }
 
-    private static PayloadException unreadable(String what, Object value, Type readAs, JacksonException e) {
-        return new PayloadException("Cannot store " + what + ": a " + value.getClass().getName() + " can be written"
+    private static SagaPayloadException unreadable(String what, Object value, Type readAs, JacksonException e) {
+        return new SagaPayloadException("Cannot store " + what + ": a " + value.getClass().getName() + " can be written"
                 + " as JSON but not read back as " + readAs.getTypeName() + ", as the saga would have to: "
                 + e.getOriginalMessage() + ". Give the type a constructor or factory Jackson can use", e);
     }

@@ -24,9 +24,9 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.SagaHistoryLimitException;
+import dev.saga.SagaPayloadException;
 import dev.saga.StepTimeoutException;
 import dev.saga.internal.codec.PayloadCodec;
-import dev.saga.internal.codec.PayloadException;
 import dev.saga.internal.compensation.CompensationOutcome;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.compensation.StepScopeContext;
@@ -132,7 +132,7 @@ public final class ReplayEngine implements AutoCloseable {
                     writeArguments(step, arguments), clock.now());
         }
         // a result that cannot be stored fails the same way again: not worth a retry
-        var policy = policies.forStep(execution.saga().name(), step).neverRetrying(PayloadException.class);
+        var policy = policies.forStep(execution.saga().name(), step).neverRetrying(SagaPayloadException.class);
         var attempt = new AttemptState(row, clock.now());
         var sagaName = execution.saga().name();
         var outcome = retry.run(policy, row.attemptCount(),

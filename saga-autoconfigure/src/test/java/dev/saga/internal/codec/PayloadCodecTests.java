@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import dev.saga.SagaPayloadException;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /** Which JSON texts hold a U+0000 that PostgreSQL's jsonb refuses, however Jackson wrote it. */
@@ -28,7 +30,7 @@ class PayloadCodecTests {
         for (var value : List.of("a" + NUL, List.of("x", NUL), Map.of("key" + NUL, 1), BACKSLASH + NUL,
                 BACKSLASH + BACKSLASH + NUL, new Raw("\"" + NUL + "\""), new Raw("\"" + BACKSLASH + "u0000\""))) {
             assertThatThrownBy(() -> codec.write(value, "result of step 's'")).as(String.valueOf(value))
-                    .isInstanceOf(PayloadException.class)
+                    .isInstanceOf(SagaPayloadException.class)
                     .hasMessageStartingWith("Cannot store result of step 's': it contains the character U+0000");
         }
     }
@@ -45,7 +47,7 @@ class PayloadCodecTests {
     @Test
     void namesTheArgumentThatHoldsAU0000() {
         assertThatThrownBy(() -> codec.writeArguments(new Object[] {"fine", "not" + NUL}, "arguments of step 's'"))
-                .isInstanceOf(PayloadException.class)
+                .isInstanceOf(SagaPayloadException.class)
                 .hasMessageStartingWith("Cannot store arguments of step 's': argument 2 of 2, it contains the"
                         + " character U+0000");
     }
