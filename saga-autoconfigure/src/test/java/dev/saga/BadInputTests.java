@@ -139,7 +139,7 @@ class BadInputTests {
         assertThatThrownBy(() -> client.awaitResult(id, String.class, WAIT))
                 .isInstanceOfSatisfying(SagaFailedException.class, failure -> {
                     assertThat(failure.status()).isEqualTo(SagaStatus.COMPENSATED);
-                    assertThat(failure.error()).contains("PayloadException")
+                    assertThat(failure.error()).startsWith(SagaPayloadException.class.getName() + ": ")
                             .contains("arguments of step 'badSteps.send': argument 1 of 1, a "
                                     + Unwritable.class.getName() + " cannot be written as JSON")
                             .contains("the secret of args-1 stays in memory");

@@ -1,6 +1,7 @@
 package dev.saga.internal.ledger;
 
 import java.lang.reflect.Constructor;
+import java.util.Map;
 
 /** How failures are written to the ledger ({@code type: message}) and brought back on replay. */
 public final class ErrorText {
@@ -8,6 +9,9 @@ public final class ErrorText {
     private static final int MAX_LENGTH = 4000;
     /** What a U+0000 in a message is written as: its escape, six characters (PostgreSQL's text refuses it). */
     private static final String NUL_REPLACEMENT = "\\u0000";
+    /** Types that were renamed or moved, as older ledger rows name them: their replay still catches. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "dev.saga.internal.codec.PayloadException", "dev.saga.SagaPayloadException");
 
     private ErrorText() {
     }
@@ -32,7 +36,8 @@ public final class ErrorText {
      */
     public static RuntimeException recreate(String recorded, ClassLoader classLoader) {
         int colon = recorded.indexOf(": ");
-        String type = colon < 0 ? recorded : recorded.substring(0, colon);
+        String written = colon < 0 ? recorded : recorded.substring(0, colon);
+        String type = RENAMED.getOrDefault(written, written);
         String message = colon < 0 ? null : recorded.substring(colon + 2);
         try {
             Class<?> errorClass = Class.forName(type, false, classLoader);
