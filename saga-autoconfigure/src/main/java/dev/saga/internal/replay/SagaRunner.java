@@ -162,9 +162,9 @@ public final class SagaRunner {
 
     private void runForward(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
         var history = claim.startedHere() != null ? List.<StepRecord>of() : ledger.steps(fence.sagaId());
-        var execution = new SagaExecution(fence, saga, instance.run(), history, engine);
+        var execution = new SagaExecution(fence, saga, instance.run());
         String outputJson;
-        var previous = SagaContextHolder.bind(execution);
+        var previous = SagaContextHolder.bind(engine.open(execution, history));
         try {
             // an output that cannot be stored fails the saga like any other error
             outputJson = codec.write(invokeEntry(saga, instance), "output of saga " + saga.name());
