@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +21,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
 
@@ -46,7 +49,9 @@ import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.WorkListener;
+import dev.saga.internal.replay.HistoryLimits;
 import dev.saga.internal.replay.ReplayEngine;
+import dev.saga.internal.replay.SagaContextDecorator;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retry.RetryPolicies;
@@ -190,11 +195,30 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     ReplayEngine sagaReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec,
             RetryPolicies policies, Compensator compensator, PlatformTransactionManager transactionManager,
-            SagaProperties properties, SagaClock clock, SagaEvents events) {
+            SagaProperties properties, SagaClock clock, SagaEvents events,
+            @Qualifier("sagaTimedStepExecutor") ThreadPoolTaskExecutor timedSteps) {
         return new ReplayEngine(ledger, signals, codec, policies, compensator, transactionManager,
-                properties.dispatcher().maxInlineWait(), clock, new ReplayEngine.HistoryLimits(
-                        properties.history().warnEntries(), properties.history().maxEntries()), events,
-                properties.dispatcher().workerThreads()); // timed-step threads: one per worker (see guarantees.md)
+                properties.dispatcher().maxInlineWait(), clock, new HistoryLimits(properties.history().warnEntries(),
+                        properties.history().maxEntries()), events, timedSteps);
+    }
+
+    /**
+     * The threads of step attempts with a timeout: one per worker (see guarantees.md), and no
+     * queue, so an attempt gets a thread now or the saga waits for one, never past its timeout in
+     * a queue. Not a default candidate, so that it is nobody's {@code Executor} by type: Boot's
+     * {@code applicationTaskExecutor} and {@code @Async} stay as the application has them. It takes
+     * tasks until it is destroyed: sagas that finish while the dispatcher stops still run their
+     * timed steps.
+     */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaTimedStepExecutor")
+    ThreadPoolTaskExecutor sagaTimedStepExecutor(SagaProperties properties) {
+        int threads = properties.dispatcher().workerThreads();
+        var executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads).maxPoolSize(threads).queueCapacity(0)
+                .threadNamePrefix("saga-timed-step-").taskDecorator(new SagaContextDecorator())
+                .acceptTasksAfterContextClose(true).build();
+        executor.setDaemon(true);
+        return executor;
     }
 
     @Bean

@@ -326,7 +326,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private void runClaimed(Claim claim) {
         LocalCompletions.Finished outcome = null;
         try {
-            outcome = runner.run(claim);
+            outcome = runner.run(claim).completion().orElse(null);
         } catch (Throwable unexpected) {
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);
         } finally {

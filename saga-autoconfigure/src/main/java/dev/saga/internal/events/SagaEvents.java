@@ -45,9 +45,9 @@ public final class SagaEvents {
         each(listener -> listener.stepAttempted(saga, step, outcome, duration));
     }
 
-    /** One run of a saga, as an observation ({@code saga.run}). */
-    public void observeRun(String saga, Runnable run) {
-        Observation.createNotStarted("saga.run", observations).contextualName("saga " + saga)
+    /** One run of a saga, as an observation ({@code saga.run}); returns how the run ended. */
+    public <T> T observeRun(String saga, Supplier<T> run) {
+        return Observation.createNotStarted("saga.run", observations).contextualName("saga " + saga)
                 .lowCardinalityKeyValue("saga", saga).observe(run);
     }
 

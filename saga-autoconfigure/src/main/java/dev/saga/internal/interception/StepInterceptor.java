@@ -7,7 +7,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
 
 import dev.saga.internal.definition.SagaRegistry;
-import dev.saga.internal.replay.SagaExecution;
+import dev.saga.internal.replay.ReplayContext;
 
 /**
  * Turns a {@code @Step} call into a durable step when a saga runs on the calling thread; any other
@@ -25,14 +25,14 @@ final class StepInterceptor implements MethodInterceptor {
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        var execution = SagaExecution.current().orElse(null);
-        if (execution == null || !execution.acceptsSteps()) {
+        var context = ReplayContext.current().orElse(null);
+        if (context == null || !context.acceptsSteps()) {
             return invocation.proceed();
         }
         var step = registry.get().step(invocation.getMethod(), AopUtils.getTargetClass(invocation.getThis()));
         if (step.isEmpty()) {
             return invocation.proceed();
         }
-        return execution.callStep(step.get(), invocation.getArguments(), invocation::proceed);
+        return context.callStep(step.get(), invocation.getArguments(), invocation::proceed);
     }
 }

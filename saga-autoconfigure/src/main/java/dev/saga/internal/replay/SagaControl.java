@@ -7,7 +7,7 @@ import java.time.Duration;
  * ordinary {@code catch (Exception e)} in a saga cannot swallow it. Never seen by users unless
  * they catch {@code Throwable}, which saga code must not do.
  */
-public abstract sealed class SagaControl extends Error {
+abstract sealed class SagaControl extends Error {
 
     private SagaControl(String message) {
         super(message, null, false, false);
@@ -18,10 +18,10 @@ public abstract sealed class SagaControl extends Error {
     }
 
     /** The saga must wait: end this run, come back after the delay and replay. */
-    public static final class Suspend extends SagaControl {
+    static final class Suspend extends SagaControl {
         private final Duration resumeAfter;
 
-        public Suspend(Duration resumeAfter) {
+        Suspend(Duration resumeAfter) {
             super("saga suspended for " + resumeAfter);
             this.resumeAfter = resumeAfter;
         }
@@ -32,31 +32,31 @@ public abstract sealed class SagaControl extends Error {
     }
 
     /** The code no longer matches the recorded history; the saga must be parked. */
-    public static final class NonDeterminism extends SagaControl {
-        public NonDeterminism(String message) {
+    static final class NonDeterminism extends SagaControl {
+        NonDeterminism(String message) {
             super(message);
         }
     }
 
     /** The saga cannot go on and needs an operator: end the run and record it FAILED. */
-    public static final class Fail extends SagaControl {
-        public Fail(String message) {
+    static final class Fail extends SagaControl {
+        Fail(String message) {
             super(message);
         }
     }
 
     /** The saga was cancelled (by a client or its deadline): stop here and compensate. */
-    public static final class Cancel extends SagaControl {
-        public Cancel(String reason) {
+    static final class Cancel extends SagaControl {
+        Cancel(String reason) {
             super(reason);
         }
     }
 
     /** The saga continues as new: end this run, drop its history, start again with this input. */
-    public static final class ContinueAsNew extends SagaControl {
+    static final class ContinueAsNew extends SagaControl {
         private final transient Object input;
 
-        public ContinueAsNew(Object input) {
+        ContinueAsNew(Object input) {
             super("continue as new");
             this.input = input;
         }
@@ -71,8 +71,8 @@ public abstract sealed class SagaControl extends Error {
      * example): not the saga's failure, so it must not be compensated. End the run without
      * recording anything; the saga is released and tried again shortly.
      */
-    public static final class EngineFailure extends SagaControl {
-        public EngineFailure(RuntimeException cause) {
+    static final class EngineFailure extends SagaControl {
+        EngineFailure(RuntimeException cause) {
             super("the engine's database work failed: " + cause.getMessage(), cause);
         }
 
@@ -83,8 +83,8 @@ public abstract sealed class SagaControl extends Error {
     }
 
     /** This node lost its claim on the saga; stop without recording anything more. */
-    public static final class Abandon extends SagaControl {
-        public Abandon(String message) {
+    static final class Abandon extends SagaControl {
+        Abandon(String message) {
             super(message);
         }
     }

@@ -1,0 +1,44 @@
+package dev.saga.internal.replay;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.saga.SagaStatus;
+import dev.saga.internal.outbox.LocalCompletions;
+
+/** How one run of a claimed saga ended, as {@link SagaRunner#run} reports it. */
+public sealed interface RunOutcome {
+
+    /** What callers waiting on this node are told: the outcome of a finished saga, else nothing. */
+    default Optional<LocalCompletions.Finished> completion() {
+        return Optional.empty();
+    }
+
+    /** The run recorded a terminal status (committed), with the saga's output or error. */
+    record Finished(String name, SagaStatus status, String output, String error) implements RunOutcome {
+        @Override
+        public Optional<LocalCompletions.Finished> completion() {
+            return Optional.of(new LocalCompletions.Finished(name, status, output, error));
+        }
+    }
+
+    /** The saga waits (a signal, a timer, a backoff): released, its work due again after the delay. */
+    record Suspended(Duration resumeAfter) implements RunOutcome {
+    }
+
+    /** The saga goes on as new with an empty history: released, its work due at once. */
+    record ContinuedAsNew() implements RunOutcome {
+    }
+
+    /** This node lost its claim; another node goes on with the saga. */
+    record Abandoned() implements RunOutcome {
+    }
+
+    /** The engine's own work (or something unexpected) failed, not the saga: it is tried again shortly. */
+    record RunFailed(Throwable cause) implements RunOutcome {
+    }
+
+    /** The saga was deleted or had finished already: there was nothing to run. */
+    record NothingToRun() implements RunOutcome {
+    }
+}

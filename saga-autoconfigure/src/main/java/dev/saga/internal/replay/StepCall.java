@@ -1,0 +1,121 @@
+package dev.saga.internal.replay;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.saga.SagaPayloadException;
+import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.ErrorText;
+import dev.saga.internal.ledger.StepKind;
+import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.retry.DurableRetry;
+import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryPolicy;
+import dev.saga.internal.time.SagaClock;
+import dev.saga.spi.SagaListener;
+
+/**
+ * A {@code @Step} called from a saga's entry method: its recorded outcome on replay, else its
+ * attempts through the durable retry loop, each failure recorded before the next attempt.
+ */
+final class StepCall {
+
+    private static final Logger log = LoggerFactory.getLogger(StepCall.class);
+
+    private final PayloadCodec codec;
+    private final RetryPolicies policies;
+    private final DurableRetry retry;
+    private final StepAttempts attempts;
+    private final DurableWaits waits;
+    private final SagaEvents events;
+    private final SagaClock clock;
+
+    StepCall(PayloadCodec codec, RetryPolicies policies, DurableRetry retry, StepAttempts attempts,
+            DurableWaits waits, SagaEvents events, SagaClock clock) {
+        this.codec = codec;
+        this.policies = policies;
+        this.retry = retry;
+        this.attempts = attempts;
+        this.waits = waits;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    Object call(ReplayCursor cursor, StepDefinition step, Object[] arguments, StepInvocation method) {
+        var execution = cursor.execution();
+        int seq = cursor.next();
+        StepRecord row = cursor.replay(seq, StepKind.STEP, step.name());
+        if (row == null) {
+            row = StepRecord.started(execution.sagaId(), seq, StepKind.STEP, step.name(), null,
+                    writeArguments(step, arguments), clock.now());
+        } else {
+            switch (row.status()) {
+                case COMPLETED -> {
+                    return completed(execution, step, row);
+                }
+                case FAILED -> throw ErrorText.recreate(row.error(), step.beanClass().getClassLoader());
+                case RETRYING -> waits.until(row.nextAttemptAt());
+            }
+        }
+        // a result that cannot be stored fails the same way again: not worth a retry
+        var policy = policies.forStep(execution.saga().name(), step).neverRetrying(SagaPayloadException.class);
+        var attempt = new AttemptState(cursor, step, policy, method, row, clock.now());
+        var outcome = retry.run(policy, row.attemptCount(),
+                number -> events.observeStep(execution.saga().name(), step.name(), () -> attempts.run(attempt)),
+                (number, error, retryIn) -> recordFailure(attempt, error, retryIn), SagaControl.class);
+        if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
+            stepAttempted(execution, attempt.row(), SagaListener.StepOutcome.COMPLETED); // after its commit
+            if (step.pivot()) {
+                execution.pivotCompleted(step.name());
+            }
+            execution.stopIfCancelled();
+            return succeeded.value();
+        }
+        if (outcome instanceof DurableRetry.Outcome.RetryLater<Object> later) {
+            throw new SagaControl.Suspend(later.delay());
+        }
+        throw sneaky(((DurableRetry.Outcome.Exhausted<Object>) outcome).error());
+    }
+
+    /** Refused here, before the step runs, when its compensation could not read them back. */
+    private String writeArguments(StepDefinition step, Object[] arguments) {
+        var what = "arguments of step '" + step.name() + "'";
+        return step.compensation() == null ? codec.writeArguments(arguments, what)
+                : codec.writeArguments(arguments, step.method().getGenericParameterTypes(), what);
+    }
+
+    private Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {
+        if (step.pivot()) {
+            execution.pivotCompleted(step.name());
+        }
+        return codec.read(row.result(), step.method().getGenericReturnType(), "result of " + step.name());
+    }
+
+    private void recordFailure(AttemptState attempt, Throwable error, Duration retryIn) {
+        var now = clock.now();
+        var row = attempt.row().failed(ErrorText.of(error), attempt.startedAt(), now,
+                retryIn == null ? null : now.plus(retryIn), RetryPolicy.matches(attempt.step().noEffectOn(), error));
+        var execution = attempt.cursor().execution();
+        log.warn("Saga {} step {} attempt {} failed{}: {}", execution.sagaId(), row.name(), row.attemptCount(),
+                retryIn == null ? " for good" : ", retrying in " + retryIn, row.error());
+        attempt.cursor().record(row);
+        attempt.recorded(row);
+        stepAttempted(execution, row, retryIn == null ? SagaListener.StepOutcome.FAILED
+                : SagaListener.StepOutcome.RETRYING);
+    }
+
+    private void stepAttempted(SagaExecution execution, StepRecord row, SagaListener.StepOutcome outcome) {
+        var last = row.attempts().get(row.attempts().size() - 1);
+        events.stepAttempted(execution.saga().name(), row.name(), outcome,
+                Duration.between(last.startedAt(), last.endedAt()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable error) throws E {
+        throw (E) error;
+    }
+}
