@@ -165,7 +165,7 @@ public class SagaEndpoint {
             List<SagaDefinitionView.StepInfo> steps) implements OperationResponseBody {
     }
 
-    /** The answer to an action: the saga and what it does now ({@code retrying}, {@code cancelling}, {@code signalled}). */
+    /** The answer to an action: the saga and what it does now: retrying, cancelling or signalled. */
     public record ActionDescriptor(UUID id, String result) implements OperationResponseBody {
     }
 }

@@ -86,13 +86,7 @@ public class SagaEndpointWebExtension {
             return error(WebEndpointResponse.STATUS_BAD_REQUEST, notASagaId(id));
         }
         try {
-            return new WebEndpointResponse<>(switch (action) {
-                case "retry" -> this.delegate.retry(sagaId);
-                case "cancel" -> this.delegate.cancel(sagaId, reason);
-                case "signal" -> this.delegate.signal(sagaId, signal, payload);
-                default -> throw new IllegalArgumentException(
-                        "Unknown action '" + action + "'; use retry, cancel or signal");
-            }, ACCEPTED);
+            return new WebEndpointResponse<>(perform(sagaId, action, reason, signal, payload), ACCEPTED);
         } catch (UnknownSagaException e) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, e.getMessage());
         } catch (SagaPayloadException | IllegalArgumentException e) {
@@ -100,6 +94,18 @@ public class SagaEndpointWebExtension {
         } catch (IllegalStateException e) {
             return error(CONFLICT, e.getMessage());
         }
+    }
+
+    /** The path segment names the endpoint's method: Actuator has no literal segments to map it. */
+    private SagaEndpoint.ActionDescriptor perform(UUID sagaId, String action, @Nullable String reason,
+            @Nullable String signal, @Nullable String payload) {
+        return switch (action) {
+            case "retry" -> this.delegate.retry(sagaId);
+            case "cancel" -> this.delegate.cancel(sagaId, reason);
+            case "signal" -> this.delegate.signal(sagaId, signal, payload);
+            default -> throw new IllegalArgumentException(
+                    "Unknown action '" + action + "'; use retry, cancel or signal");
+        };
     }
 
     private boolean shown(SecurityContext securityContext) {

@@ -51,8 +51,8 @@ class OptionalAutoConfigurationTests {
     @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             TransactionAutoConfiguration.class, FlywayAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
             MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-            SimpleMetricsExportAutoConfiguration.class, SagaAutoConfiguration.class,
-            SagaEndpointAutoConfiguration.class, SagaHealthAutoConfiguration.class, SagaMetricsAutoConfiguration.class })
+            SimpleMetricsExportAutoConfiguration.class, SagaAutoConfiguration.class, SagaEndpointAutoConfiguration.class,
+            SagaHealthAutoConfiguration.class, SagaMetricsAutoConfiguration.class })
     static class Application {
     }
 
