@@ -1,35 +1,38 @@
 package dev.saga.actuate;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
-import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
+import dev.saga.SagaDefinitionView;
 import dev.saga.SagaPage;
-import dev.saga.SagaPayloadException;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
 import dev.saga.SagaStepView;
 import dev.saga.SagaView;
 import dev.saga.SignalResult;
-import dev.saga.UnknownSagaException;
 
 /**
  * The {@code sagas} Actuator endpoint: find sagas, read one's timeline and the definitions, and
- * retry, cancel or signal a saga.
+ * retry, cancel or signal a saga. It answers with descriptors and throws the client's exceptions
+ * ({@link dev.saga.UnknownSagaException}, {@link IllegalStateException} for a conflict,
+ * {@link IllegalArgumentException} for bad input); {@link SagaEndpointWebExtension} turns them into
+ * HTTP answers. Payloads (inputs, outputs, step arguments and results) are shown only as
+ * {@code management.endpoint.sagas.show-values} allows.
  *
  * <pre>
  * GET  /actuator/sagas?name=order&amp;status=FAILED&amp;page=0&amp;size=20
@@ -39,129 +42,130 @@ import dev.saga.UnknownSagaException;
  * POST /actuator/sagas/{id}/cancel   {"reason": "customer called"}
  * POST /actuator/sagas/{id}/signal   {"signal": "item-picked", "payload": "{\"by\": \"Ada\"}"}
  * </pre>
+ *
+ * The two reads are operations of every technology; the definitions and the actions are reached
+ * over HTTP only, through the web extension (like Boot's Quartz endpoint).
  */
 @Endpoint(id = "sagas")
 public class SagaEndpoint {
 
-    private static final int BAD_REQUEST = 400;
-    private static final int NOT_FOUND = 404;
-    private static final int CONFLICT = 409;
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final SagaClient sagas;
+    private final JsonMapper json;
+    private final PayloadSanitizer sanitizer;
+    private final Show showValues;
 
-    public SagaEndpoint(SagaClient sagas) {
+    /**
+     * @param sagas the client every operation goes through
+     * @param json the application's mapper, to read signal payloads
+     * @param sanitizingFunctions applied to payloads and errors that are shown
+     * @param showValues when payloads are shown; {@link Show#WHEN_AUTHORIZED} shows them outside the
+     *     web (JMX has no user), as Boot's {@code env} endpoint does
+     */
+    public SagaEndpoint(SagaClient sagas, JsonMapper json, Iterable<SanitizingFunction> sanitizingFunctions,
+            Show showValues) {
         this.sagas = sagas;
+        this.json = json;
+        this.sanitizer = new PayloadSanitizer(sanitizingFunctions);
+        this.showValues = showValues;
     }
 
     /** Counts by saga and status, the backlog, and a page of sagas, newest first. */
     @ReadOperation
-    public WebEndpointResponse<Object> list(@Nullable String name, @Nullable SagaStatus status,
-            @Nullable String businessKey, @Nullable Instant from, @Nullable Instant to, @Nullable Integer page,
-            @Nullable Integer size) {
-        SagaQuery query;
-        try {
-            query = new SagaQuery(name, status, businessKey, from, to, page == null ? 0 : page, size == null ? 20 : size);
-        } catch (IllegalArgumentException e) {
-            return error(BAD_REQUEST, e.getMessage());
-        }
-        return new WebEndpointResponse<>(new Overview(sagas.countByNameAndStatus(), sagas.backlog(),
-                sagas.list(query)));
+    public SagasDescriptor sagas(@Nullable String name, @Nullable SagaStatus status, @Nullable String businessKey,
+            @Nullable Instant from, @Nullable Instant to, @Nullable Integer page, @Nullable Integer size) {
+        return sagas(query(name, status, businessKey, from, to, page, size), this.showValues.isShown(true));
     }
 
-    /** One saga with its timeline; {@code definitions} for the sagas and steps found at startup. */
+    /** One saga with its timeline, or {@code null} when no saga has the id. */
     @ReadOperation
-    public WebEndpointResponse<Object> detail(@Selector String id) {
-        if ("definitions".equals(id)) {
-            return new WebEndpointResponse<>(sagas.definitions());
-        }
-        var sagaId = parse(id);
-        if (sagaId == null) {
-            return error(BAD_REQUEST, "Not a saga id: '" + id + "'");
-        }
-        var view = sagas.find(sagaId);
-        if (view.isEmpty()) {
-            return error(NOT_FOUND, "No saga with id " + id);
-        }
-        return new WebEndpointResponse<>(new Detail(view.get(), sagas.timeline(sagaId)));
+    public @Nullable SagaDescriptor saga(@Selector UUID id) {
+        return saga(id, this.showValues.isShown(true));
     }
 
     /**
-     * Acts on a saga: {@code retry} a FAILED or PARKED one, {@code cancel} a running or waiting
-     * one (with an optional {@code reason}), or {@code signal} it ({@code signal} names the signal,
-     * {@code payload} is JSON given as a string, read as the type the saga's wait asks for:
-     * Actuator takes flat request bodies only).
+     * The filter of {@code GET /actuator/sagas}; defaults: page 0 of 20.
+     *
+     * @throws IllegalArgumentException for a negative page or a size outside 1 to 200
      */
-    @WriteOperation
-    public WebEndpointResponse<Object> act(@Selector String id, @Selector String action, @Nullable String reason,
-            @Nullable String signal, @Nullable String payload) {
-        var sagaId = parse(id);
-        if (sagaId == null) {
-            return error(BAD_REQUEST, "Not a saga id: '" + id + "'");
+    static SagaQuery query(@Nullable String name, @Nullable SagaStatus status, @Nullable String businessKey,
+            @Nullable Instant from, @Nullable Instant to, @Nullable Integer page, @Nullable Integer size) {
+        return new SagaQuery(name, status, businessKey, from, to, page == null ? 0 : page, size == null ? 20 : size);
+    }
+
+    /** Counts, backlog and the page the query selects, payloads masked unless {@code showValues}. */
+    public SagasDescriptor sagas(SagaQuery query, boolean showValues) {
+        var counts = this.sagas.countByNameAndStatus();
+        var backlog = this.sagas.backlog();
+        return new SagasDescriptor(counts, backlog, this.sanitizer.page(this.sagas.list(query), showValues));
+    }
+
+    /** One saga with its timeline, payloads masked unless {@code showValues}; {@code null} if unknown. */
+    public @Nullable SagaDescriptor saga(UUID id, boolean showValues) {
+        return this.sagas.find(id)
+                .map(view -> new SagaDescriptor(this.sanitizer.saga(view, showValues),
+                        this.sanitizer.timeline(this.sagas.timeline(id), showValues)))
+                .orElse(null);
+    }
+
+    /** The sagas and steps found at startup, with their effective retry policies. */
+    public DefinitionsDescriptor definitions() {
+        var definitions = this.sagas.definitions();
+        return new DefinitionsDescriptor(definitions.sagas(), definitions.steps());
+    }
+
+    /** Resumes a FAILED or PARKED saga ({@link IllegalStateException} for any other status). */
+    public ActionDescriptor retry(UUID id) {
+        this.sagas.retry(id);
+        return new ActionDescriptor(id, "retrying");
+    }
+
+    /** Cancels a running or waiting saga ({@link IllegalStateException} once it has finished). */
+    public ActionDescriptor cancel(UUID id, @Nullable String reason) {
+        this.sagas.cancel(id, reason == null ? "cancelled from the sagas endpoint" : reason);
+        return new ActionDescriptor(id, "cancelling");
+    }
+
+    /**
+     * Sends a signal. Its payload is JSON given as text (Actuator takes flat request bodies only),
+     * read as the type the saga's wait asks for.
+     *
+     * @throws IllegalArgumentException without a signal name or when the payload is not JSON
+     * @throws IllegalStateException when the saga has finished and the signal was not stored
+     */
+    public ActionDescriptor signal(UUID id, @Nullable String signal, @Nullable String payload) {
+        if (signal == null || signal.isBlank()) {
+            throw new IllegalArgumentException("Give the signal's name as \"signal\" (and its \"payload\")");
         }
+        if (this.sagas.signal(id, signal, parse(payload)) != SignalResult.DELIVERED) {
+            throw new IllegalStateException("Saga " + id + " has finished; the signal was not stored");
+        }
+        return new ActionDescriptor(id, "signalled");
+    }
+
+    private @Nullable JsonNode parse(@Nullable String payload) {
         try {
-            return switch (action) {
-                case "retry" -> {
-                    sagas.retry(sagaId);
-                    yield accepted(sagaId, "retrying");
-                }
-                case "cancel" -> {
-                    sagas.cancel(sagaId, reason == null ? "cancelled from the sagas endpoint" : reason);
-                    yield accepted(sagaId, "cancelling");
-                }
-                case "signal" -> {
-                    if (signal == null || signal.isBlank()) {
-                        yield error(BAD_REQUEST, "Give the signal's name as \"signal\" (and its \"payload\")");
-                    }
-                    JsonNode payloadJson;
-                    try {
-                        payloadJson = payload == null ? null : JSON.readTree(payload);
-                    } catch (JacksonException e) {
-                        yield error(BAD_REQUEST, "\"payload\" must be JSON in a string, e.g."
-                                + " \"{\\\"by\\\": \\\"Ada\\\"}\": " + e.getOriginalMessage());
-                    }
-                    var result = sagas.signal(sagaId, signal, payloadJson);
-                    yield result == SignalResult.DELIVERED ? accepted(sagaId, "signalled")
-                            : error(CONFLICT, "Saga " + id + " has finished; the signal was not stored");
-                }
-                default -> error(BAD_REQUEST, "Unknown action '" + action + "'; use retry, cancel or signal");
-            };
-        } catch (UnknownSagaException e) {
-            return error(NOT_FOUND, e.getMessage());
-        } catch (SagaPayloadException e) {
-            return error(BAD_REQUEST, e.getMessage());
-        } catch (IllegalStateException e) {
-            return error(CONFLICT, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return error(BAD_REQUEST, e.getMessage());
+            return payload == null ? null : this.json.readTree(payload);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("\"payload\" must be JSON in a string, e.g."
+                    + " \"{\\\"by\\\": \\\"Ada\\\"}\": " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static WebEndpointResponse<Object> accepted(UUID id, String what) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", id);
-        body.put("result", what);
-        return new WebEndpointResponse<>(body, 202);
-    }
-
-    private static WebEndpointResponse<Object> error(int status, String message) {
-        return new WebEndpointResponse<>(Map.of("error", message), status);
     }
 
     /** The answer to {@code GET /actuator/sagas}. */
-    public record Overview(Map<String, Map<SagaStatus, Long>> counts, SagaBacklog backlog, SagaPage page) {
+    public record SagasDescriptor(Map<String, Map<SagaStatus, Long>> counts, SagaBacklog backlog, SagaPage page)
+            implements OperationResponseBody {
     }
 
     /** The answer to {@code GET /actuator/sagas/{id}}. */
-    public record Detail(SagaView saga, List<SagaStepView> timeline) {
+    public record SagaDescriptor(SagaView saga, List<SagaStepView> timeline) implements OperationResponseBody {
+    }
+
+    /** The answer to {@code GET /actuator/sagas/definitions}: {@link SagaDefinitionView}'s content. */
+    public record DefinitionsDescriptor(List<SagaDefinitionView.SagaInfo> sagas,
+            List<SagaDefinitionView.StepInfo> steps) implements OperationResponseBody {
+    }
+
+    /** The answer to an action: the saga and what it does now: retrying, cancelling or signalled. */
+    public record ActionDescriptor(UUID id, String result) implements OperationResponseBody {
     }
 }

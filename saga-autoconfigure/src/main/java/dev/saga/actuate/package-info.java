@@ -1,5 +1,5 @@
 /**
- * Operating sagas with Spring Boot Actuator: the {@code sagas} endpoint and health indicator. They
- * use the public API ({@link dev.saga.SagaClient}) only.
+ * Operating sagas with Spring Boot Actuator: the {@code sagas} endpoint with its web extension, and
+ * the health indicator. They use the public API ({@link dev.saga.SagaClient}) only.
  */
 package dev.saga.actuate;
