@@ -35,10 +35,10 @@ import dev.saga.fixtures.BadInputSagas.ExplodingShape;
 import dev.saga.fixtures.BadInputSagas.Shape;
 import dev.saga.fixtures.BadInputSagas.Unwritable;
 import dev.saga.fixtures.Journal;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -558,7 +558,7 @@ class BadInputTests {
     }
 
     private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return node.getBean(StepStore.class).steps(id);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

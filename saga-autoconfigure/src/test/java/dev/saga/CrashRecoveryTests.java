@@ -15,9 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.CrashConfiguration;
 import dev.saga.fixtures.Gate;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.TestEngine;
 
 /** Several engine nodes on one database: crashes, lease expiry, fencing, and sharing the load. */
@@ -46,7 +46,7 @@ class CrashRecoveryTests {
             var jdbc = TestEngine.jdbc(nodeB);
             assertThat(effects(jdbc, "order-1")).as("each step took effect once; node A's step two rolled back")
                     .containsExactly("one@node-a", "two@node-b", "three@node-b");
-            List<StepRecord> ledger = nodeB.getBean(LedgerStore.class).steps(id);
+            List<StepRecord> ledger = nodeB.getBean(StepStore.class).steps(id);
             assertThat(ledger).extracting(StepRecord::seq).containsExactly(0, 1, 2);
             assertThat(ledger).extracting(StepRecord::status).containsOnly(StepStatus.COMPLETED);
             assertThat(ledger.get(1).attemptCount()).as("nothing of node A's attempt was recorded").isEqualTo(1);

@@ -24,9 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.JournalConfiguration;
 import dev.saga.internal.dispatch.SagaDispatcher;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.BreakableProxy;
 import dev.saga.testsupport.TestDatabase;
 import dev.saga.testsupport.TestEngine;
@@ -118,7 +118,7 @@ class DatabaseOutageTests {
     }
 
     private static void awaitNapping(org.springframework.context.ConfigurableApplicationContext node, UUID id) {
-        var ledger = node.getBean(LedgerStore.class);
+        var ledger = node.getBean(StepStore.class);
         await().atMost(WAIT).until(() -> ledger.steps(id).stream()
                 .anyMatch(row -> row.kind() == StepKind.SLEEP && row.status() == StepStatus.RETRYING));
     }

@@ -20,10 +20,10 @@ import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.WaitingConfiguration;
 import dev.saga.fixtures.WaitingSteps;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.MovableClock;
 import dev.saga.testsupport.TestEngine;
 
@@ -204,7 +204,7 @@ class DurableWaitTests {
             assertThat(view.error()).startsWith("Cancelled: deadline of ").endsWith(" passed");
             assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'deadline-1'",
                     Integer.class)).as("the slow step's late result was fenced off and rolled back").isZero();
-            List<StepRecord> ledger = slowNode.getBean(LedgerStore.class).steps(id);
+            List<StepRecord> ledger = slowNode.getBean(StepStore.class).steps(id);
             assertThat(ledger).filteredOn(row -> row.kind() == StepKind.STEP).extracting(StepRecord::status)
                     .containsExactly(StepStatus.COMPLETED);
             assertThat(slowNode.getBean(Journal.class).of("deadline-1")).containsExactly("reserve 1", "release 1");
@@ -314,7 +314,7 @@ class DurableWaitTests {
 
     /** Waits until the saga is suspended at its n-th wait of that kind (not running anywhere). */
     static void awaitWaiting(ConfigurableApplicationContext node, UUID id, StepKind kind, int occurrence) {
-        var ledger = node.getBean(LedgerStore.class);
+        var ledger = node.getBean(StepStore.class);
         var jdbc = TestEngine.jdbc(node);
         await().atMost(WAIT).until(() -> {
             var rows = ledger.steps(id);

@@ -21,10 +21,10 @@ import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.Script;
 import dev.saga.internal.ledger.AttemptRecord;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.TestEngine;
 
 /** What is retried, what is compensated, what is parked; policies from application.yml. */
@@ -297,7 +297,7 @@ class FailureSemanticsTests {
     }
 
     private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return node.getBean(StepStore.class).steps(id);
     }
 
     private static List<String> effects(String key) {

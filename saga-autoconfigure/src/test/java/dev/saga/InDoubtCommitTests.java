@@ -20,12 +20,13 @@ import dev.saga.fixtures.AmbiguousCommits;
 import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.HeldSagas;
 import dev.saga.fixtures.InDoubtSagas;
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.LedgerConflictException;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -163,11 +164,12 @@ class InDoubtCommitTests {
     void aCompletedLedgerEntryIsNeverOverwrittenByALaterRecord() {
         try (var engine = new TestEngine()) {
             var node = node(engine);
-            var ledger = node.getBean(LedgerStore.class);
+            var ledger = node.getBean(StepStore.class);
             var id = UUID.randomUUID();
             var now = Instant.now();
             // due in an hour and unclaimed: no node runs it while the test writes its ledger
-            ledger.insertInstance(id, "credit", 1, null, "\"k-6\"", null, now, now.plusSeconds(3600), null, 0);
+            node.getBean(CallerWrites.class).insertInstance(id, "credit", 1, null, "\"k-6\"", null, now,
+                    now.plusSeconds(3600), null, 0);
             var fence = new Fence(id, 0, "test-node");
             var started = StepRecord.started(id, 0, StepKind.STEP, "inDoubtLedger.credit", null, "[\"k-6\"]", now);
             ledger.record(fence, started.succeeded("\"credited k-6\"", now, now));

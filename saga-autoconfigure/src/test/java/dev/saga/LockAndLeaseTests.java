@@ -25,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.Gate;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.testsupport.TestEngine;
 
@@ -214,7 +214,7 @@ class LockAndLeaseTests {
     private static UUID parkedTwoDaysAgo(ConfigurableApplicationContext node, String key) {
         var id = UUID.randomUUID();
         var now = Instant.now();
-        node.getBean(LedgerStore.class).insertInstance(id, "announce", 1, null, "\"" + key + "\"", null, now,
+        node.getBean(CallerWrites.class).insertInstance(id, "announce", 1, null, "\"" + key + "\"", null, now,
                 now.plusSeconds(3600), null, 0);
         var jdbc = TestEngine.jdbc(node);
         jdbc.update("delete from saga.saga_outbox where saga_id = ?", id);

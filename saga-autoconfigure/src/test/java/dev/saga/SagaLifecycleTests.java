@@ -23,10 +23,10 @@ import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.Order;
 import dev.saga.fixtures.ShopConfiguration;
 import dev.saga.fixtures.ShopSteps;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.testsupport.TestEngine;
 
 /** One node: sagas complete, compensate, start idempotently and only with the caller's commit. */
@@ -210,6 +210,6 @@ class SagaLifecycleTests {
     }
 
     private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return node.getBean(StepStore.class).steps(id);
     }
 }

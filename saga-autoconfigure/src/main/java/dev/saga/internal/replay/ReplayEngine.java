@@ -37,8 +37,8 @@ import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.FencedOffException;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
@@ -58,7 +58,7 @@ public final class ReplayEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayEngine.class);
 
-    private final LedgerStore ledger;
+    private final StepStore ledger;
     private final PayloadCodec codec;
     private final RetryPolicies policies;
     private final DurableRetry retry;
@@ -86,7 +86,7 @@ public final class ReplayEngine implements AutoCloseable {
     public record HistoryLimits(int warnEntries, int maxEntries) {
     }
 
-    public ReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
+    public ReplayEngine(StepStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
             SagaClock clock, HistoryLimits history, SagaEvents events, int timedStepThreads) {
         this.events = events;

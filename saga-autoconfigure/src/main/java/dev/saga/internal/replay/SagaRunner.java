@@ -26,10 +26,12 @@ import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
+import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.OutboxStore;
@@ -51,7 +53,9 @@ public final class SagaRunner {
     }
 
     private final SagaRegistry registry;
-    private final LedgerStore ledger;
+    private final StepStore ledger;
+    private final InstanceStore instances;
+    private final InstanceQueries queries;
     private final SignalStore signals;
     private final OutboxStore outbox;
     private final PayloadCodec codec;
@@ -66,13 +70,16 @@ public final class SagaRunner {
     /** How the run on this worker thread ended the saga, if it did; handed to the dispatcher. */
     private final ThreadLocal<LocalCompletions.Finished> finishedHere = new ThreadLocal<>();
 
-    public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+    public SagaRunner(SagaRegistry registry, StepStore ledger, SignalStore signals, OutboxStore outbox,
+            InstanceStore instances, InstanceQueries queries,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
             Settings settings, SagaEvents events) {
         this.events = events;
         this.registry = registry;
         this.ledger = ledger;
+        this.instances = instances;
+        this.queries = queries;
         this.signals = signals;
         this.outbox = outbox;
         this.codec = codec;
@@ -108,7 +115,7 @@ public final class SagaRunner {
         MDC.put("sagaId", claim.sagaId().toString());
         try {
             var instance = claim.startedHere() != null ? claim.startedHere()
-                    : ledger.findInstance(claim.sagaId()).orElse(null);
+                    : queries.findInstance(claim.sagaId()).orElse(null);
             if (instance == null) {
                 return; // deleted meanwhile; its outbox row went with it
             }
@@ -215,7 +222,7 @@ public final class SagaRunner {
                 return;
             }
         }
-        transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error,
+        transaction.executeWithoutResult(status -> instances.updateStatus(fence, SagaStatus.COMPENSATING, null, error,
                 clock.now()));
         compensate(claim, fence, saga, run, error, cancelled);
     }
@@ -251,7 +258,7 @@ public final class SagaRunner {
             return;
         }
         transaction.executeWithoutResult(status -> {
-            ledger.continueAsNew(fence, inputJson);
+            instances.continueAsNew(fence, inputJson);
             signals.forgetConsumed(fence.sagaId());
             requireClaim(fence, outbox.release(claim, nodeId(), clock.now(), clock.now()));
         });
@@ -286,7 +293,7 @@ public final class SagaRunner {
     /** Records the terminal status and removes the saga's work, in one statement. */
     private void finish(Fence fence, SagaStatus status, String outputJson, String error) {
         var now = clock.now();
-        var finished = ledger.finish(fence, status, outputJson, error, now);
+        var finished = instances.finish(fence, status, outputJson, error, now);
         finishedHere.set(new LocalCompletions.Finished(finished.name(), status, finished.output(), finished.error()));
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), now));
     }
