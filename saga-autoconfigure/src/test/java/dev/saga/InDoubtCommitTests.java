@@ -27,6 +27,7 @@ import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.ledger.StepStore;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -86,8 +87,7 @@ class InDoubtCommitTests {
 
             assertThat(faults(node).injected()).isEqualTo(1);
             assertThat(client(node).awaitResult(id, String.class, WAIT)).isEqualTo("credited k-3");
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_instance", Long.class))
-                    .isEqualTo(1);
+            assertThat(Ledger.of(node).instances()).isEqualTo(1);
             assertThat(ledger(node).count("k-3", "credit")).isEqualTo(1);
         }
     }
@@ -104,8 +104,7 @@ class InDoubtCommitTests {
             assertThat(client(node).awaitResult(id, String.class, WAIT)).isEqualTo("credited k-4 after yes");
             assertThat(faults(node).injected()).isEqualTo(1);
             assertThat(ledger(node).count("k-4", "credit")).isEqualTo(1);
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_signal"
-                    + " where consumed_seq is not null", Long.class)).isEqualTo(1);
+            assertThat(Ledger.of(node).consumedSignals()).isEqualTo(1);
         }
     }
 

@@ -17,7 +17,7 @@ import dev.saga.fixtures.LazySagas;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
-import dev.saga.internal.ledger.StepStore;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** Sagas and steps are found and proxied at startup whether Spring creates their beans lazily or not. */
@@ -87,6 +87,6 @@ class LazyInitializationTests {
     }
 
     private static List<StepRecord> ledger(ConfigurableApplicationContext node, UUID id) {
-        return node.getBean(StepStore.class).steps(id);
+        return Ledger.of(node).steps(id);
     }
 }
