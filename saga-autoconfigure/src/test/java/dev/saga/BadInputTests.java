@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,10 +34,10 @@ import dev.saga.fixtures.BadInputSagas.ExplodingShape;
 import dev.saga.fixtures.BadInputSagas.Shape;
 import dev.saga.fixtures.BadInputSagas.Unwritable;
 import dev.saga.fixtures.Journal;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -51,13 +50,13 @@ class BadInputTests {
     private static final int LIMIT = 10 * 1024;
     private static final String NUL = "\u0000";
     private static final String NUL_ADVICE = "it contains the character U+0000, which PostgreSQL cannot store in jsonb";
-    private static final List<String> TABLES = List.of("saga_instance", "saga_step", "saga_signal", "saga_outbox");
     private static final HttpClient http = HttpClient.newHttpClient();
     private static TestEngine engine;
     private static ConfigurableApplicationContext node;
     private static SagaClient client;
     private static Journal journal;
     private static JdbcTemplate jdbc;
+    private static Ledger ledger;
     private static String base;
 
     @BeforeAll
@@ -69,6 +68,7 @@ class BadInputTests {
         client = TestEngine.client(node);
         journal = node.getBean(Journal.class);
         jdbc = TestEngine.jdbc(node);
+        ledger = Ledger.of(node);
         base = "http://localhost:" + ((WebServerApplicationContext) node).getWebServer().getPort() + "/actuator";
     }
 
@@ -145,7 +145,7 @@ class BadInputTests {
                             .contains("the secret of args-1 stays in memory");
                 });
         assertThat(journal.of("args-1")).as("the step never ran").containsExactly("reserve", "release res-args-1");
-        assertThat(ledger(id)).as("no ledger row for the step").extracting(StepRecord::kind, StepRecord::name)
+        assertThat(ledger.steps(id)).as("no ledger row for the step").extracting(StepRecord::kind, StepRecord::name)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(StepKind.STEP, "badSteps.reserve"),
                         org.assertj.core.groups.Tuple.tuple(StepKind.COMPENSATION, "badSteps.reserve"));
     }
@@ -162,7 +162,7 @@ class BadInputTests {
                 });
         assertThat(journal.of("result-1")).as("run once, not retried; it may have taken effect, so it is undone")
                 .containsExactly("reserve", "fetch", "unfetch", "release res-result-1");
-        var fetch = ledger(id).get(1);
+        var fetch = ledger.steps(id).get(1);
         assertThat(fetch.status()).isEqualTo(StepStatus.FAILED);
         assertThat(fetch.attemptCount()).isEqualTo(1);
         assertThat(fetch.result()).as("nothing half-stored").isNull();
@@ -183,7 +183,7 @@ class BadInputTests {
                 .as("its effect rolled back with the refused record").isZero();
         assertThat(journal.of("shape-1")).as("tried once; rolled back, so not compensated")
                 .containsExactly("reserve", "draw", "release res-shape-1");
-        assertThat(ledger(id).get(1).attemptCount()).isEqualTo(1);
+        assertThat(ledger.steps(id).get(1).attemptCount()).isEqualTo(1);
     }
 
     @Test
@@ -198,7 +198,7 @@ class BadInputTests {
                             .contains("saga.max-payload-size");
                 });
         assertThat(journal.of("much-1")).containsExactly("reserve", "download", "release res-much-1");
-        assertThat(ledger(id).get(1).result()).isNull();
+        assertThat(ledger.steps(id).get(1).result()).isNull();
     }
 
     @Test
@@ -262,8 +262,7 @@ class BadInputTests {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("COMPLETED");
 
         assertThat(rows()).isEqualTo(before);
-        assertThat(jdbc.queryForObject("select cancel_reason from saga.saga_instance where id = ?", String.class, id))
-                .isNull();
+        assertThat(ledger.instance(id).cancelReason()).isNull();
     }
 
     @Test
@@ -294,8 +293,7 @@ class BadInputTests {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_instance where business_key = 'one-key'",
-                Integer.class)).isEqualTo(1);
+        assertThat(ledger.instancesWithBusinessKey("one-key")).isEqualTo(1);
     }
 
     @Test
@@ -333,8 +331,7 @@ class BadInputTests {
 
         assertThat(rows()).as("nothing stored").isEqualTo(before);
         assertThat(client.find(waiting).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
-        assertThat(jdbc.queryForObject("select cancel_reason from saga.saga_instance where id = ?", String.class,
-                waiting)).isNull();
+        assertThat(ledger.instance(waiting).cancelReason()).isNull();
     }
 
     @Test
@@ -417,7 +414,7 @@ class BadInputTests {
                             + " of 2, " + NUL_ADVICE);
                 });
         assertThat(journal.of("nul-args")).as("the step never ran").containsExactly("reserve", "release res-nul-args");
-        assertThat(ledger(id)).as("no ledger row for the step").extracting(StepRecord::name)
+        assertThat(ledger.steps(id)).as("no ledger row for the step").extracting(StepRecord::name)
                 .containsExactly("badSteps.reserve", "badSteps.reserve");
     }
 
@@ -432,7 +429,7 @@ class BadInputTests {
                 });
         assertThat(journal.of("nul-result")).as("run once, not retried; it may have taken effect, so it is undone")
                 .containsExactly("reserve", "label", "unlabel", "release res-nul-result");
-        var label = ledger(id).get(1);
+        var label = ledger.steps(id).get(1);
         assertThat(label.status()).isEqualTo(StepStatus.FAILED);
         assertThat(label.attemptCount()).isEqualTo(1);
         assertThat(label.result()).isNull();
@@ -449,7 +446,7 @@ class BadInputTests {
                 });
         assertThat(journal.of("nul-error")).as("three attempts (maxRetries = 2), then undone")
                 .containsExactly("reserve", "scan", "scan", "scan", "unscan", "release res-nul-error");
-        var scan = ledger(id).get(1);
+        var scan = ledger.steps(id).get(1);
         assertThat(scan.status()).isEqualTo(StepStatus.FAILED);
         assertThat(scan.attemptCount()).isEqualTo(3);
         assertThat(scan.error()).isEqualTo("java.lang.IllegalStateException: unreadable byte \\u0000 in nul-error");
@@ -492,8 +489,7 @@ class BadInputTests {
                     assertThat(failure.error()).contains("Cannot store input of saga continues-nul: " + NUL_ADVICE);
                 });
         assertThat(journal.of("nul-continue")).containsExactly("reserve", "release res-nul-continue");
-        assertThat(jdbc.queryForObject("select run from saga.saga_instance where id = ?", Integer.class, id))
-                .as("the run did not continue").isEqualTo(1);
+        assertThat(ledger.instance(id).run()).as("the run did not continue").isEqualTo(1);
     }
 
     @Test
@@ -536,29 +532,20 @@ class BadInputTests {
     }
 
     /** Row counts of the engine's tables. */
-    private static Map<String, Integer> rows() {
-        var counts = new LinkedHashMap<String, Integer>();
-        for (var table : TABLES) {
-            counts.put(table, jdbc.queryForObject("select count(*) from saga." + table, Integer.class));
-        }
-        return counts;
+    private static Map<String, Long> rows() {
+        return ledger.rowCounts();
     }
 
     /** The row counts once no saga runs or is due (waiting ones wait a day), so they stay put. */
-    private static Map<String, Integer> quietRows() {
+    private static Map<String, Long> quietRows() {
         await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from saga.saga_outbox"
                 + " where claimed_by is not null or due_at <= now() + interval '1 second'", Integer.class) == 0);
         return rows();
     }
 
     private static void awaitWaiting(UUID id) {
-        await().atMost(WAIT).until(() -> ledger(id).stream().anyMatch(row -> row.kind() == StepKind.SIGNAL
-                && row.status() == StepStatus.RETRYING) && jdbc.queryForObject("select count(*) from"
-                        + " saga.saga_outbox where saga_id = ? and claimed_by is null", Integer.class, id) == 1);
-    }
-
-    private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        await().atMost(WAIT).until(() -> ledger.steps(id).stream().anyMatch(row -> row.kind() == StepKind.SIGNAL
+                && row.status() == StepStatus.RETRYING) && ledger.hasUnclaimedWork(id));
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

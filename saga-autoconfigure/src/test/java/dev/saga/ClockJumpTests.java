@@ -15,11 +15,11 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.CrashConfiguration;
 import dev.saga.fixtures.Gate;
 import dev.saga.internal.time.ClockCheck;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.MovableClock;
 import dev.saga.testsupport.TestEngine;
 
@@ -44,7 +44,8 @@ class ClockJumpTests {
             var behind = node(engine, "node-behind", gate, lagging);
             lagging.advance(JUMP);
             var jdbc = TestEngine.jdbc(right);
-            var leaseEnd = leaseEnd(jdbc, id);
+            var ledger = Ledger.of(right);
+            var leaseEnd = ledger.leaseEnd(id);
             var logger = (Logger) LoggerFactory.getLogger(ClockCheck.class);
             var warnings = new ListAppender<ILoggingEvent>();
             warnings.start();
@@ -67,16 +68,14 @@ class ClockJumpTests {
             }
 
             // three lease lengths pass while node-behind polls every 100 ms
-            await().atMost(WAIT).until(() -> leaseEnd(jdbc, id).isAfter(leaseEnd.plusSeconds(3)));
+            await().atMost(WAIT).until(() -> ledger.leaseEnd(id).isAfter(leaseEnd.plusSeconds(3)));
             assertThat(TestEngine.dispatcher(behind).lastSuccessfulPoll()).isAfter(Instant.now().minusSeconds(1));
-            assertThat(jdbc.queryForObject("select claimed_by from saga.saga_outbox where saga_id = ?", String.class,
-                    id)).as("still node-right's").isEqualTo("node-right");
+            assertThat(ledger.outbox(id).orElseThrow().claimedBy()).as("still node-right's").isEqualTo("node-right");
             gate.release();
 
             assertThat(TestEngine.client(right).awaitResult(id, String.class, WAIT))
                     .isEqualTo("one@node-right,two@node-right,three@node-right");
-            assertThat(jdbc.queryForObject("select fencing from saga.saga_instance where id = ?", Long.class, id))
-                    .as("claimed once: nobody took it over").isEqualTo(1L);
+            assertThat(ledger.instance(id).fencing()).as("claimed once: nobody took it over").isEqualTo(1L);
             assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'jump-1'",
                     Integer.class)).isEqualTo(3);
         }
@@ -97,16 +96,16 @@ class ClockJumpTests {
             }
 
             var jdbc = TestEngine.jdbc(nodes.get(0));
-            await().atMost(WAIT).until(() -> jdbc.queryForObject(
-                    "select count(*) from saga.saga_instance where status = 'COMPLETED'", Integer.class) == 60);
+            var ledger = Ledger.of(nodes.get(0));
+            await().atMost(WAIT).until(() -> ledger.instances(SagaStatus.COMPLETED) == 60);
 
             assertThat(jdbc.queryForObject("select count(*) from test_effect", Integer.class)).isEqualTo(180);
             assertThat(jdbc.queryForObject("select count(*) from (select saga_key, step from test_effect"
                     + " group by saga_key, step having count(*) > 1) repeated", Integer.class))
                     .as("no step took effect twice").isZero();
-            assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox", Integer.class)).isZero();
-            assertThat(jdbc.queryForObject("select count(*) from saga.saga_instance where status = 'PARKED'",
-                    Integer.class)).as("takeovers of node-behind's claims stay under max-recovery-attempts").isZero();
+            assertThat(ledger.outboxRows()).isZero();
+            assertThat(ledger.instances(SagaStatus.PARKED))
+                    .as("takeovers of node-behind's claims stay under max-recovery-attempts").isZero();
         }
     }
 
@@ -116,10 +115,5 @@ class ClockJumpTests {
                     context.getBeanFactory().registerSingleton("gate", gate);
                     context.getBeanFactory().registerSingleton("sagaClock", clock.asSagaClock());
                 });
-    }
-
-    private static Instant leaseEnd(JdbcTemplate jdbc, UUID id) {
-        return jdbc.queryForObject("select due_at from saga.saga_outbox where saga_id = ?",
-                java.time.OffsetDateTime.class, id).toInstant();
     }
 }

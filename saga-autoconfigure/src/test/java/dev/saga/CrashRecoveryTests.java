@@ -15,9 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.CrashConfiguration;
 import dev.saga.fixtures.Gate;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** Several engine nodes on one database: crashes, lease expiry, fencing, and sharing the load. */
@@ -46,7 +46,7 @@ class CrashRecoveryTests {
             var jdbc = TestEngine.jdbc(nodeB);
             assertThat(effects(jdbc, "order-1")).as("each step took effect once; node A's step two rolled back")
                     .containsExactly("one@node-a", "two@node-b", "three@node-b");
-            List<StepRecord> ledger = nodeB.getBean(LedgerStore.class).steps(id);
+            List<StepRecord> ledger = Ledger.of(nodeB).steps(id);
             assertThat(ledger).extracting(StepRecord::seq).containsExactly(0, 1, 2);
             assertThat(ledger).extracting(StepRecord::status).containsOnly(StepStatus.COMPLETED);
             assertThat(ledger.get(1).attemptCount()).as("nothing of node A's attempt was recorded").isEqualTo(1);
@@ -63,15 +63,15 @@ class CrashRecoveryTests {
             var id = TestEngine.client(nodeA).start("crash", "slow-1");
             assertThat(gate.awaitEntered()).isTrue();
             var jdbc = TestEngine.jdbc(nodeA);
-            var leaseEnd = leaseEnd(jdbc, id);
+            var ledger = Ledger.of(nodeA);
+            var leaseEnd = ledger.leaseEnd(id);
 
             // three lease lengths pass while step two runs; renewals keep pushing the lease out
-            await().atMost(WAIT).until(() -> leaseEnd(jdbc, id).isAfter(leaseEnd.plusSeconds(3)));
+            await().atMost(WAIT).until(() -> ledger.leaseEnd(id).isAfter(leaseEnd.plusSeconds(3)));
             gate.release();
 
             TestEngine.client(nodeA).awaitResult(id, String.class, WAIT);
-            assertThat(jdbc.queryForObject("select fencing from saga.saga_instance where id = ?", Long.class, id))
-                    .as("claimed once: no other node took it over").isEqualTo(1L);
+            assertThat(ledger.instance(id).fencing()).as("claimed once: no other node took it over").isEqualTo(1L);
             assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'slow-1'", Integer.class))
                     .isEqualTo(3);
         }
@@ -90,16 +90,16 @@ class CrashRecoveryTests {
             }
 
             var jdbc = TestEngine.jdbc(nodes.get(0));
-            await().atMost(Duration.ofSeconds(120)).until(() -> jdbc.queryForObject(
-                    "select count(*) from saga.saga_instance where status = 'COMPLETED'", Integer.class) == 500);
+            var ledger = Ledger.of(nodes.get(0));
+            await().atMost(Duration.ofSeconds(120)).until(() -> ledger.instances(SagaStatus.COMPLETED) == 500);
 
             assertThat(jdbc.queryForObject("select count(*) from test_effect", Integer.class)).isEqualTo(1500);
             assertThat(jdbc.queryForObject("select count(*) from (select saga_key, step from test_effect"
                     + " group by saga_key, step having count(*) > 1) repeated", Integer.class))
                     .as("no step took effect twice").isZero();
-            assertThat(jdbc.queryForObject("select count(*) from saga.saga_step where status = 'COMPLETED'"
-                    + " and attempts = 1", Integer.class)).as("no step recorded twice or retried").isEqualTo(1500);
-            assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox", Integer.class)).isZero();
+            assertThat(ledger.countSteps(StepStatus.COMPLETED, 1)).as("no step recorded twice or retried")
+                    .isEqualTo(1500);
+            assertThat(ledger.outboxRows()).isZero();
             Map<String, Object> byNode = jdbc.queryForMap("select count(*) filter (where node = 'node-a') as a,"
                     + " count(*) filter (where node = 'node-b') as b from test_effect");
             assertThat(byNode.values()).as("both nodes did work").allSatisfy(count -> assertThat((Long) count).isPositive());
@@ -112,11 +112,6 @@ class CrashRecoveryTests {
         properties.addAll(List.of(extra));
         return engine.startNode(List.of(CrashConfiguration.class), properties,
                 context -> context.getBeanFactory().registerSingleton("gate", gate));
-    }
-
-    private static java.time.Instant leaseEnd(JdbcTemplate jdbc, UUID id) {
-        return jdbc.queryForObject("select due_at from saga.saga_outbox where saga_id = ?",
-                java.time.OffsetDateTime.class, id).toInstant();
     }
 
     private static List<String> effects(JdbcTemplate jdbc, String key) {

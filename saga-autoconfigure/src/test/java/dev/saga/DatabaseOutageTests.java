@@ -24,10 +24,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.JournalConfiguration;
 import dev.saga.internal.dispatch.SagaDispatcher;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepStatus;
 import dev.saga.testsupport.BreakableProxy;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestDatabase;
 import dev.saga.testsupport.TestEngine;
 
@@ -50,7 +50,7 @@ class DatabaseOutageTests {
 
             proxy.restore();
             var node = engine.startNode(List.of(NapConfiguration.class));
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_instance", Integer.class))
+            assertThat(Ledger.of(node).instances())
                     .as("started once the database is back, nothing stored by the failed start").isZero();
         }
     }
@@ -118,7 +118,7 @@ class DatabaseOutageTests {
     }
 
     private static void awaitNapping(org.springframework.context.ConfigurableApplicationContext node, UUID id) {
-        var ledger = node.getBean(LedgerStore.class);
+        var ledger = Ledger.of(node);
         await().atMost(WAIT).until(() -> ledger.steps(id).stream()
                 .anyMatch(row -> row.kind() == StepKind.SLEEP && row.status() == StepStatus.RETRYING));
     }

@@ -13,9 +13,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.saga.fixtures.FlakyConfiguration;
 import dev.saga.fixtures.FlakySteps;
 import dev.saga.internal.ledger.AttemptRecord;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** Retries are recorded, spaced by growing backoff, and survive a restart; replay checks determinism. */
@@ -90,7 +90,7 @@ class DurableRetryTests {
     }
 
     private static List<StepRecord> ledger(ConfigurableApplicationContext node, UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return Ledger.of(node).steps(id);
     }
 
     private static List<Duration> gaps(List<AttemptRecord> attempts) {

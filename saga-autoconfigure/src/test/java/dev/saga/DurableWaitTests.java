@@ -20,10 +20,10 @@ import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.WaitingConfiguration;
 import dev.saga.fixtures.WaitingSteps;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.MovableClock;
 import dev.saga.testsupport.TestEngine;
 
@@ -116,8 +116,7 @@ class DurableWaitTests {
             return started;
         });
         assertThat(client.awaitResult(both, String.class, WAIT)).isEqualTo("one,one again");
-        assertThat(TestEngine.jdbc(node).queryForList("select consumed_seq from saga.saga_signal where saga_id = ?"
-                + " order by id", Integer.class, both)).containsExactly(0, 1);
+        assertThat(Ledger.of(node).signals(both)).extracting(Ledger.Signal::consumedSeq).containsExactly(0, 1);
     }
 
     @Test
@@ -194,8 +193,8 @@ class DurableWaitTests {
 
             localClock.advance(Duration.ofHours(2));
             var jdbc = TestEngine.jdbc(slowNode);
-            await().atMost(WAIT).until(() -> jdbc.queryForObject("select cancel_reason is not null from"
-                    + " saga.saga_instance where id = ?", Boolean.class, id));
+            var ledger = Ledger.of(slowNode);
+            await().atMost(WAIT).until(() -> ledger.instance(id).cancelReason() != null);
             gate.release();
 
             await().atMost(WAIT).until(() -> TestEngine.client(slowNode).find(id).orElseThrow().status().isTerminal());
@@ -204,8 +203,7 @@ class DurableWaitTests {
             assertThat(view.error()).startsWith("Cancelled: deadline of ").endsWith(" passed");
             assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'deadline-1'",
                     Integer.class)).as("the slow step's late result was fenced off and rolled back").isZero();
-            List<StepRecord> ledger = slowNode.getBean(LedgerStore.class).steps(id);
-            assertThat(ledger).filteredOn(row -> row.kind() == StepKind.STEP).extracting(StepRecord::status)
+            assertThat(ledger.steps(id)).filteredOn(row -> row.kind() == StepKind.STEP).extracting(StepRecord::status)
                     .containsExactly(StepStatus.COMPLETED);
             assertThat(slowNode.getBean(Journal.class).of("deadline-1")).containsExactly("reserve 1", "release 1");
         }
@@ -314,14 +312,12 @@ class DurableWaitTests {
 
     /** Waits until the saga is suspended at its n-th wait of that kind (not running anywhere). */
     static void awaitWaiting(ConfigurableApplicationContext node, UUID id, StepKind kind, int occurrence) {
-        var ledger = node.getBean(LedgerStore.class);
-        var jdbc = TestEngine.jdbc(node);
+        var ledger = Ledger.of(node);
         await().atMost(WAIT).until(() -> {
             var rows = ledger.steps(id);
             var waits = rows.stream().filter(row -> row.kind() == kind).toList();
             return waits.size() == occurrence && waits.get(occurrence - 1).status() == StepStatus.RETRYING
-                    && jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?"
-                            + " and claimed_by is null", Integer.class, id) == 1;
+                    && ledger.hasUnclaimedWork(id);
         });
     }
 }

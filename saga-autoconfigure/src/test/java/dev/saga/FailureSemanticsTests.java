@@ -21,10 +21,10 @@ import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.Script;
 import dev.saga.internal.ledger.AttemptRecord;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** What is retried, what is compensated, what is parked; policies from application.yml. */
@@ -129,9 +129,8 @@ class FailureSemanticsTests {
     void cancellingASagaWhoseStepWaitsForARetryUndoesThatStepToo() {
         script.fail("call", "cancel-retry-1", Integer.MAX_VALUE, () -> new IllegalStateException("timed out"));
         var id = client.start("retry-slowly", "cancel-retry-1");
-        var jdbc = TestEngine.jdbc(node);
-        await().atMost(WAIT).until(() -> script.calls("call", "cancel-retry-1") == 1 && jdbc.queryForObject(
-                "select count(*) from saga.saga_outbox where saga_id = ? and claimed_by is null", Integer.class, id) == 1);
+        var ledger = Ledger.of(node);
+        await().atMost(WAIT).until(() -> script.calls("call", "cancel-retry-1") == 1 && ledger.hasUnclaimedWork(id));
 
         client.cancel(id, "customer left");
 
@@ -297,7 +296,7 @@ class FailureSemanticsTests {
     }
 
     private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return Ledger.of(node).steps(id);
     }
 
     private static List<String> effects(String key) {

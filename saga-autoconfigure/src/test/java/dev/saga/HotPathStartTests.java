@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.HeldSagas;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -115,7 +116,7 @@ class HotPathStartTests {
         try (var engine = new TestEngine()) {
             var node = node(engine, "node-a", openGate(), "saga.dispatcher.worker-threads=2",
                     "saga.dispatcher.poll-interval=10s"); // only the starts themselves hand out workers
-            var jdbc = TestEngine.jdbc(node);
+            var ledger = Ledger.of(node);
             var barrier = new CyclicBarrier(callers);
             var allStarted = new CountDownLatch(callers);
             var claimedHere = new CopyOnWriteArrayList<Boolean>();
@@ -130,8 +131,7 @@ class HotPathStartTests {
                         var id = client(node).start("announce", key);
                         ids.add(id);
                         // read in its own transaction, before the commit: was it written held by a worker here?
-                        claimedHere.add(jdbc.queryForObject("select claimed_by is not null from saga.saga_outbox"
-                                + " where saga_id = ?", Boolean.class, id));
+                        claimedHere.add(ledger.outbox(id).orElseThrow().claimed());
                         allStarted.countDown();
                         awaitLatch(allStarted); // every start holds its worker (or not) at the same time
                     })));

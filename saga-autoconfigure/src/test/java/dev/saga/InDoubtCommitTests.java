@@ -20,12 +20,14 @@ import dev.saga.fixtures.AmbiguousCommits;
 import dev.saga.fixtures.Gate;
 import dev.saga.fixtures.HeldSagas;
 import dev.saga.fixtures.InDoubtSagas;
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.LedgerConflictException;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -85,8 +87,7 @@ class InDoubtCommitTests {
 
             assertThat(faults(node).injected()).isEqualTo(1);
             assertThat(client(node).awaitResult(id, String.class, WAIT)).isEqualTo("credited k-3");
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_instance", Long.class))
-                    .isEqualTo(1);
+            assertThat(Ledger.of(node).instances()).isEqualTo(1);
             assertThat(ledger(node).count("k-3", "credit")).isEqualTo(1);
         }
     }
@@ -103,8 +104,7 @@ class InDoubtCommitTests {
             assertThat(client(node).awaitResult(id, String.class, WAIT)).isEqualTo("credited k-4 after yes");
             assertThat(faults(node).injected()).isEqualTo(1);
             assertThat(ledger(node).count("k-4", "credit")).isEqualTo(1);
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_signal"
-                    + " where consumed_seq is not null", Long.class)).isEqualTo(1);
+            assertThat(Ledger.of(node).consumedSignals()).isEqualTo(1);
         }
     }
 
@@ -163,11 +163,12 @@ class InDoubtCommitTests {
     void aCompletedLedgerEntryIsNeverOverwrittenByALaterRecord() {
         try (var engine = new TestEngine()) {
             var node = node(engine);
-            var ledger = node.getBean(LedgerStore.class);
+            var ledger = node.getBean(StepStore.class);
             var id = UUID.randomUUID();
             var now = Instant.now();
             // due in an hour and unclaimed: no node runs it while the test writes its ledger
-            ledger.insertInstance(id, "credit", 1, null, "\"k-6\"", null, now, now.plusSeconds(3600), null, 0);
+            node.getBean(CallerWrites.class).insertInstance(id, "credit", 1, null, "\"k-6\"", null, now,
+                    now.plusSeconds(3600), null, 0);
             var fence = new Fence(id, 0, "test-node");
             var started = StepRecord.started(id, 0, StepKind.STEP, "inDoubtLedger.credit", null, "[\"k-6\"]", now);
             ledger.record(fence, started.succeeded("\"credited k-6\"", now, now));

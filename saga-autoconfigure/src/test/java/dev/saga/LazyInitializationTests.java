@@ -14,10 +14,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.LazySagas;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** Sagas and steps are found and proxied at startup whether Spring creates their beans lazily or not. */
@@ -87,6 +87,6 @@ class LazyInitializationTests {
     }
 
     private static List<StepRecord> ledger(ConfigurableApplicationContext node, UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return Ledger.of(node).steps(id);
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,11 +21,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.fixtures.Gate;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.retention.RetentionJob;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /**
@@ -72,13 +71,12 @@ class LockAndLeaseTests {
                     }), callers);
             assertThat(called.await(10, TimeUnit.SECONDS)).isTrue();
 
-            var jdbc = TestEngine.jdbc(node);
-            var before = leaseEnd(jdbc, id);
+            var ledger = Ledger.of(node);
+            var before = ledger.leaseEnd(id);
             // renewed every lease / 3 while the caller's transaction is open
-            await().atMost(Duration.ofSeconds(3)).until(() -> leaseEnd(jdbc, id).isAfter(before.plusMillis(600)));
-            assertThat(leaseEnd(jdbc, id)).isAfter(Instant.now());
-            assertThat(jdbc.queryForObject("select fencing from saga.saga_instance where id = ?", Long.class, id))
-                    .as("nobody took it over").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(3)).until(() -> ledger.leaseEnd(id).isAfter(before.plusMillis(600)));
+            assertThat(ledger.leaseEnd(id)).isAfter(Instant.now());
+            assertThat(ledger.instance(id).fencing()).as("nobody took it over").isEqualTo(1);
 
             commit.countDown();
             caller.get(10, TimeUnit.SECONDS);
@@ -205,8 +203,7 @@ class LockAndLeaseTests {
                     .hasMessage("Saga " + id + " is PARKED and waits for an operator; cancel applies to running sagas"
                             + " only. Retry it (it resumes where it stopped), or leave it");
             assertThat(client.signal(id, "later", "kept")).isEqualTo(SignalResult.DELIVERED);
-            assertThat(TestEngine.jdbc(node).queryForObject("select count(*) from saga.saga_signal where saga_id = ?",
-                    Long.class, id)).isEqualTo(1);
+            assertThat(Ledger.of(node).signals(id)).hasSize(1);
         }
     }
 
@@ -214,18 +211,13 @@ class LockAndLeaseTests {
     private static UUID parkedTwoDaysAgo(ConfigurableApplicationContext node, String key) {
         var id = UUID.randomUUID();
         var now = Instant.now();
-        node.getBean(LedgerStore.class).insertInstance(id, "announce", 1, null, "\"" + key + "\"", null, now,
+        node.getBean(CallerWrites.class).insertInstance(id, "announce", 1, null, "\"" + key + "\"", null, now,
                 now.plusSeconds(3600), null, 0);
         var jdbc = TestEngine.jdbc(node);
         jdbc.update("delete from saga.saga_outbox where saga_id = ?", id);
         jdbc.update("update saga.saga_instance set status = 'PARKED', error = 'parked by the test',"
                 + " finished_at = now() - interval '2 days' where id = ?", id);
         return id;
-    }
-
-    private static Instant leaseEnd(JdbcTemplate jdbc, UUID id) {
-        return jdbc.queryForObject("select due_at from saga.saga_outbox where saga_id = ?", OffsetDateTime.class, id)
-                .toInstant();
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -15,6 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.saga.fixtures.LongRunningSagas;
 import dev.saga.fixtures.LongRunningSagas.Subscription;
+import dev.saga.internal.ledger.StepKind;
+import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** Many waiting sagas, sagas that loop for long, and versions deployed side by side. */
@@ -28,7 +31,7 @@ class LongRunningSagaTests {
         try (var engine = new TestEngine()) {
             var node = engine.startNode(List.of(LongRunningSagas.LongRunningConfiguration.class));
             var client = TestEngine.client(node);
-            var jdbc = TestEngine.jdbc(node);
+            var ledger = Ledger.of(node);
             var transaction = new TransactionTemplate(node.getBean(PlatformTransactionManager.class));
             var warmUp = client.start("waiter", "warm-up");
             client.signal(warmUp, "go", "warm");
@@ -45,15 +48,13 @@ class LongRunningSagaTests {
                 }
                 return started;
             });
-            await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from saga.saga_step"
-                    + " where kind = 'SIGNAL' and status = 'RETRYING'", Integer.class) == 10_000);
+            await().atMost(WAIT).until(() -> ledger.countSteps(StepKind.SIGNAL, StepStatus.RETRYING) == 10_000);
             await().atMost(WAIT).until(() -> TestEngine.dispatcher(node).runningCount() == 0);
 
             assertThat(threads.getThreadCount()).as("waiting sagas hold no threads")
                     .isLessThanOrEqualTo(threadsBefore + slack);
             transaction.executeWithoutResult(status -> ids.forEach(id -> client.signal(id, "go", "now")));
-            await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from saga.saga_instance"
-                    + " where status = 'COMPLETED'", Integer.class) == 10_001);
+            await().atMost(WAIT).until(() -> ledger.instances(SagaStatus.COMPLETED) == 10_001);
             assertThat(client.awaitResult(ids.get(9_999), String.class, WAIT)).isEqualTo("now");
             assertThat(threads.getThreadCount()).isLessThanOrEqualTo(threadsBefore + slack);
         } finally {
@@ -145,9 +146,7 @@ class LongRunningSagaTests {
     }
 
     private static void awaitSuspended(org.springframework.context.ConfigurableApplicationContext node, UUID id) {
-        var jdbc = TestEngine.jdbc(node);
-        await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from saga.saga_step s join"
-                + " saga.saga_outbox o on o.saga_id = s.saga_id where s.saga_id = ? and s.status = 'RETRYING'"
-                + " and o.claimed_by is null", Integer.class, id) == 1);
+        var ledger = Ledger.of(node);
+        await().atMost(WAIT).until(() -> ledger.suspended(id));
     }
 }

@@ -28,6 +28,7 @@ import dev.saga.fixtures.WaitingSteps;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.retention.RetentionJob;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.MovableClock;
 import dev.saga.testsupport.TestEngine;
 
@@ -243,8 +244,7 @@ class OperationsTests {
             assertThat(retention.deleteExpired()).isEqualTo(1);
 
             assertThat(localClient.find(completed)).isEmpty();
-            assertThat(TestEngine.jdbc(localNode).queryForObject("select count(*) from saga.saga_step where saga_id = ?",
-                    Integer.class, completed)).as("its ledger went with it").isZero();
+            assertThat(Ledger.of(localNode).steps(completed)).as("its ledger went with it").isEmpty();
             assertThat(localClient.find(compensated)).isPresent();
             assertThat(localClient.find(waiting)).isPresent();
 

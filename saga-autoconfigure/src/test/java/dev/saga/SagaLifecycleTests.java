@@ -23,10 +23,10 @@ import dev.saga.fixtures.Journal;
 import dev.saga.fixtures.Order;
 import dev.saga.fixtures.ShopConfiguration;
 import dev.saga.fixtures.ShopSteps;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.testsupport.Ledger;
 import dev.saga.testsupport.TestEngine;
 
 /** One node: sagas complete, compensate, start idempotently and only with the caller's commit. */
@@ -71,8 +71,7 @@ class SagaLifecycleTests {
             assertThat(view.status()).isEqualTo(SagaStatus.COMPLETED);
             assertThat(view.finishedAt()).isNotNull();
         });
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
-                .as("finished work leaves the outbox").isZero();
+        assertThat(Ledger.of(node).outbox(id)).as("finished work leaves the outbox").isEmpty();
     }
 
     @Test
@@ -131,8 +130,8 @@ class SagaLifecycleTests {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("shopSteps.ship", StepStatus.COMPLETED),
                         org.assertj.core.groups.Tuple.tuple("shopSteps.reserve", StepStatus.COMPLETED),
                         org.assertj.core.groups.Tuple.tuple("shopSteps.charge", StepStatus.FAILED));
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
-                .as("a FAILED saga waits for an operator, not for the dispatcher").isZero();
+        assertThat(Ledger.of(node).outbox(id)).as("a FAILED saga waits for an operator, not for the dispatcher")
+                .isEmpty();
     }
 
     @Test
@@ -146,8 +145,7 @@ class SagaLifecycleTests {
         });
 
         assertThat(client.find(id)).isEmpty();
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_outbox where saga_id = ?", Integer.class, id))
-                .isZero();
+        assertThat(Ledger.of(node).outbox(id)).isEmpty();
         var again = client.start("order", new Order("rolled-back", 1), StartOptions.businessKey("rolled-back"));
         assertThat(again).as("the key is free again").isNotEqualTo(id);
         client.awaitResult(again, String.class, WAIT);
@@ -161,8 +159,7 @@ class SagaLifecycleTests {
 
         assertThat(second).isEqualTo(first);
         client.awaitResult(first, String.class, WAIT);
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_instance where business_key = 'dup-1'",
-                Integer.class)).isEqualTo(1);
+        assertThat(Ledger.of(node).instancesWithBusinessKey("dup-1")).isEqualTo(1);
         assertThat(journal.of("dup-1")).containsExactly("charge key=" + first + "/0", "reserve", "ship key=" + first + "/2");
     }
 
@@ -186,8 +183,7 @@ class SagaLifecycleTests {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(jdbc.queryForObject("select count(*) from saga.saga_instance where business_key = 'race-1'",
-                Integer.class)).isEqualTo(1);
+        assertThat(Ledger.of(node).instancesWithBusinessKey("race-1")).isEqualTo(1);
     }
 
     @Test
@@ -210,6 +206,6 @@ class SagaLifecycleTests {
     }
 
     private static List<StepRecord> ledger(UUID id) {
-        return node.getBean(LedgerStore.class).steps(id);
+        return Ledger.of(node).steps(id);
     }
 }

@@ -44,14 +44,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceQueries;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.time.SagaClock;
@@ -96,7 +100,11 @@ class StatementConcurrencyTests {
     private static TestEngine engine;
     private static ConfigurableApplicationContext node;
     private static JdbcTemplate jdbc;
-    private static LedgerStore ledger;
+    private static StepStore ledger;
+    private static InstanceStore instances;
+    private static CallerWrites writes;
+    private static InstanceQueries queries;
+    private static ClaimStore leases;
     private static OutboxStore outbox;
     private static SignalStore signals;
     private static SagaClient client;
@@ -109,7 +117,11 @@ class StatementConcurrencyTests {
                 "spring.datasource.hikari.maximum-pool-size=40"), context -> {
                 });
         jdbc = TestEngine.jdbc(node);
-        ledger = node.getBean(LedgerStore.class);
+        ledger = node.getBean(StepStore.class);
+        instances = node.getBean(InstanceStore.class);
+        writes = node.getBean(CallerWrites.class);
+        queries = node.getBean(InstanceQueries.class);
+        leases = node.getBean(ClaimStore.class);
         outbox = node.getBean(OutboxStore.class);
         signals = node.getBean(SignalStore.class);
         client = TestEngine.client(node);
@@ -256,7 +268,7 @@ class StatementConcurrencyTests {
             var id = UUID.randomUUID();
             var now = Instant.now();
             var deadline = random.nextInt(10) < 3 ? now.plusMillis(300 + random.nextInt(2700)) : null;
-            ledger.insertInstance(id, SAGA, 1, null, "{\"n\":1}", deadline, now, now, null, 0);
+            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", deadline, now, now, null, 0);
             ids.add(id);
         }
         return ids;
@@ -309,7 +321,7 @@ class StatementConcurrencyTests {
                 List<Claim> claims = List.of();
                 try {
                     var now = Instant.now();
-                    claims = outbox.claim(id, 1 + ThreadLocalRandom.current().nextInt(2), now, now.plus(lease),
+                    claims = leases.claim(id, 1 + ThreadLocalRandom.current().nextInt(2), now, now.plus(lease),
                             NO_ADOPTION, Set.copyOf(held));
                 } catch (RuntimeException e) {
                     round.unexpected(id + " claiming", e);
@@ -339,7 +351,7 @@ class StatementConcurrencyTests {
                 }
                 long started = System.nanoTime();
                 try {
-                    int renewed = outbox.renew(id, running, Instant.now().plus(lease));
+                    int renewed = leases.renew(id, running, Instant.now().plus(lease));
                     round.renewedRows.addAndGet(renewed);
                     round.slowestRenewalNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                 } catch (RuntimeException e) {
@@ -395,7 +407,7 @@ class StatementConcurrencyTests {
         }
 
         void go() {
-            var instance = ledger.findInstance(sagaId).orElse(null);
+            var instance = queries.findInstance(sagaId).orElse(null);
             if (instance == null) {
                 return; // deleted by retention; its outbox row went with it
             }
@@ -436,7 +448,7 @@ class StatementConcurrencyTests {
                 }
             }
             boolean fails = ThreadLocalRandom.current().nextInt(5) == 0;
-            ledger.finish(fence, fails ? SagaStatus.FAILED : SagaStatus.COMPLETED, fails ? null : "\"ok\"",
+            instances.finish(fence, fails ? SagaStatus.FAILED : SagaStatus.COMPLETED, fails ? null : "\"ok\"",
                     fails ? "failed on purpose" : null, Instant.now());
             round.finished(sagaId, fence);
             if (fails) {
@@ -446,7 +458,7 @@ class StatementConcurrencyTests {
 
         private void compensate(SagaStatus status, String cancelReason, int run, List<StepRecord> history) {
             if (status == SagaStatus.RUNNING) {
-                inTransaction(() -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null,
+                inTransaction(() -> instances.updateStatus(fence, SagaStatus.COMPENSATING, null,
                         "Cancelled: " + cancelReason, Instant.now()));
                 round.wrote(fence);
             }
@@ -458,7 +470,7 @@ class StatementConcurrencyTests {
             int seq = history.isEmpty() ? 0 : history.get(history.size() - 1).seq() + 1;
             recordEffect(run, StepRecord.completed(sagaId, seq, StepKind.COMPENSATION, SAGA + ".undo", "\"undone\"",
                     Instant.now()));
-            ledger.finish(fence, cancelReason != null ? SagaStatus.CANCELLED : SagaStatus.COMPENSATED, null, null,
+            instances.finish(fence, cancelReason != null ? SagaStatus.CANCELLED : SagaStatus.COMPENSATED, null, null,
                     Instant.now());
             round.finished(sagaId, fence);
         }
@@ -478,7 +490,7 @@ class StatementConcurrencyTests {
         private void continueAsNew() {
             var now = Instant.now();
             inTransaction(() -> {
-                ledger.continueAsNew(fence, "{\"n\":2}");
+                instances.continueAsNew(fence, "{\"n\":2}");
                 signals.forgetConsumed(sagaId);
                 requireClaim(outbox.release(claim, node.id, now, now));
             });
@@ -571,7 +583,7 @@ class StatementConcurrencyTests {
     }
 
     private static void deleteFinished(Round round) {
-        var retention = new RetentionJob(ledger, SagaClock.system(), Map.of(
+        var retention = new RetentionJob(instances, SagaClock.system(), Map.of(
                 SagaStatus.COMPLETED, Duration.ofMillis(200), SagaStatus.COMPENSATED, Duration.ofMillis(200),
                 SagaStatus.CANCELLED, Duration.ofMillis(200), SagaStatus.FAILED, Duration.ofSeconds(1)),
                 4, Duration.ofHours(1));
@@ -587,7 +599,7 @@ class StatementConcurrencyTests {
     private static void expireDeadlines(Round round) {
         while (round.pause(Duration.ofMillis(100))) {
             try {
-                round.expired.addAndGet(outbox.expireDeadlines(Instant.now()));
+                round.expired.addAndGet(leases.expireDeadlines(Instant.now()));
             } catch (RuntimeException e) {
                 round.unexpected("deadline expiry", e);
             }
@@ -720,7 +732,7 @@ class StatementConcurrencyTests {
         var waiting = UUID.randomUUID();
         insertDueNow(signalled);
         insertDueNow(cancelled);
-        var claims = outbox.claim("node-n", 2, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
+        var claims = leases.claim("node-n", 2, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
         assertThat(claims).extracting(Claim::sagaId).containsExactlyInAnyOrder(signalled, cancelled);
         insertDueNow(waiting); // unclaimed: the caller's wake-up locks its outbox row
 
@@ -737,13 +749,13 @@ class StatementConcurrencyTests {
                 + " where datname = current_database() and state = 'active' and query = 'select pg_sleep(3)'") == 3);
 
         long started = System.nanoTime();
-        int renewed = outbox.renew("node-n", Set.of(signalled, cancelled), Instant.now().plus(LEASE));
+        int renewed = leases.renew("node-n", Set.of(signalled, cancelled), Instant.now().plus(LEASE));
         var renewal = Duration.ofNanos(System.nanoTime() - started);
         started = System.nanoTime();
-        var otherClaims = outbox.claim("node-m", 5, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
+        var otherClaims = leases.claim("node-m", 5, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of());
         var claimTook = Duration.ofNanos(System.nanoTime() - started);
         started = System.nanoTime();
-        outbox.expireDeadlines(Instant.now());
+        leases.expireDeadlines(Instant.now());
         var expiryTook = Duration.ofNanos(System.nanoTime() - started);
         assertThat(callers).as("the callers' transactions were still open").noneMatch(CompletableFuture::isDone);
 
@@ -761,7 +773,7 @@ class StatementConcurrencyTests {
     void aReleaseWaitsForACallersOpenSignalTransactionAndThenLeavesTheSagaDueNow() throws Exception {
         var id = UUID.randomUUID();
         insertDueNow(id);
-        var claim = outbox.claim("node-n", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
+        var claim = leases.claim("node-n", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
         var signalledOpen = new CountDownLatch(1);
         var commit = new CountDownLatch(1);
         var caller = inBackground("caller", () -> transaction.execute(status -> {
@@ -830,7 +842,7 @@ class StatementConcurrencyTests {
                 assertThat(cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
                 long started = System.nanoTime();
-                int renewed = outbox.renew("frozen-node", Set.of(id), Instant.now().plus(LEASE));
+                int renewed = leases.renew("frozen-node", Set.of(id), Instant.now().plus(LEASE));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(QUICK);
                 assertThat(renewed).as("the lease of the node that claimed the saga is renewed while the caller that"
                         + " cancelled it keeps its transaction open (the caller must hold no lock on the outbox row"
@@ -887,8 +899,8 @@ class StatementConcurrencyTests {
     private static UUID compensatingAndUnclaimed() {
         var id = UUID.randomUUID();
         insertDueNow(id);
-        var first = outbox.claim("node-a", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
-        ledger.updateStatus(new Fence(id, first.fencing(), "node-a"), SagaStatus.COMPENSATING, null, "failed",
+        var first = leases.claim("node-a", 1, Instant.now(), Instant.now().plus(LEASE), NO_ADOPTION, Set.of()).get(0);
+        instances.updateStatus(new Fence(id, first.fencing(), "node-a"), SagaStatus.COMPENSATING, null, "failed",
                 Instant.now());
         var now = Instant.now();
         assertThat(outbox.release(first, "node-a", now, now)).isTrue();
@@ -909,7 +921,7 @@ class StatementConcurrencyTests {
 
         /** A claim of the saga by 'frozen-node', stopped after it locked the saga's rows. */
         CompletableFuture<List<Claim>> claimFrozen(UUID sagaId) {
-            var claiming = inBackground("frozen-claim", () -> outbox.claim("frozen-node", 1, Instant.now(),
+            var claiming = inBackground("frozen-claim", () -> leases.claim("frozen-node", 1, Instant.now(),
                     Instant.now().plus(LEASE), NO_ADOPTION, Set.of()));
             await().atMost(WAIT).until(() -> count("select count(*) from pg_locks where locktype = 'advisory'"
                     + " and not granted") == 1);
@@ -939,7 +951,7 @@ class StatementConcurrencyTests {
 
     private static void insertDueNow(UUID id) {
         var now = Instant.now();
-        ledger.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, now, now, null, 0);
+        writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, now, now, null, 0);
     }
 
     private static <T> T holdOpen(CountDownLatch open, int seconds, Supplier<T> work) {

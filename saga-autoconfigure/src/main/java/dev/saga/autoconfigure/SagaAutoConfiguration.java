@@ -43,9 +43,13 @@ import io.micrometer.observation.ObservationRegistry;
 import dev.saga.internal.dispatch.DispatcherSettings;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.internal.interception.SagaAnnotationPostProcessor;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.CallerWrites;
+import dev.saga.internal.ledger.InstanceQueries;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.ledger.SqlSupport;
+import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.WorkListener;
@@ -108,8 +112,29 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @DependsOn("sagaSchemaMigration")
-    LedgerStore sagaLedgerStore(DataSource dataSource, PayloadCodec codec, SagaProperties properties) {
-        return new LedgerStore(new JdbcTemplate(dataSource), codec, properties.schema());
+    StepStore sagaStepStore(DataSource dataSource, PayloadCodec codec, SagaProperties properties) {
+        return new StepStore(new JdbcTemplate(dataSource), codec, properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    InstanceStore sagaInstanceStore(DataSource dataSource, StepStore steps, SagaProperties properties) {
+        return new InstanceStore(new JdbcTemplate(dataSource), steps, properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    CallerWrites sagaCallerWrites(DataSource dataSource, StepStore steps, SagaProperties properties) {
+        return new CallerWrites(new JdbcTemplate(dataSource), steps, properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    InstanceQueries sagaInstanceQueries(DataSource dataSource, SagaProperties properties) {
+        return new InstanceQueries(new JdbcTemplate(dataSource), properties.schema());
     }
 
     @Bean
@@ -146,6 +171,13 @@ public class SagaAutoConfiguration {
     @DependsOn("sagaSchemaMigration")
     OutboxStore sagaOutboxStore(DataSource dataSource, SagaProperties properties) {
         return new OutboxStore(new JdbcTemplate(dataSource), properties.schema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @DependsOn("sagaSchemaMigration")
+    ClaimStore sagaClaimStore(DataSource dataSource, SagaProperties properties) {
+        return new ClaimStore(new JdbcTemplate(dataSource), properties.schema());
     }
 
     /** Tells callers waiting on this node when a saga that ran here finished. */
@@ -193,7 +225,7 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ReplayEngine sagaReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec,
+    ReplayEngine sagaReplayEngine(StepStore ledger, SignalStore signals, PayloadCodec codec,
             RetryPolicies policies, Compensator compensator, PlatformTransactionManager transactionManager,
             SagaProperties properties, SagaClock clock, SagaEvents events,
             @Qualifier("sagaTimedStepExecutor") ThreadPoolTaskExecutor timedSteps) {
@@ -223,7 +255,7 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Compensator sagaCompensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+    Compensator sagaCompensator(SagaRegistry registry, StepStore ledger, PayloadCodec codec, RetryPolicies policies,
             PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
             SagaClock clock) {
         return new Compensator(registry, ledger, codec, policies, transactionManager,
@@ -232,19 +264,20 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SagaRunner sagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+    SagaRunner sagaRunner(SagaRegistry registry, StepStore ledger, SignalStore signals, OutboxStore outbox,
+            InstanceStore instances, InstanceQueries queries,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, SagaProperties properties, BeanFactory beanFactory,
             SagaClock clock, SagaEvents events) {
-        return new SagaRunner(registry, ledger, signals, outbox, codec, engine, compensator, transactionManager,
-                beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
+        return new SagaRunner(registry, ledger, signals, outbox, instances, queries, codec, engine, compensator,
+                transactionManager, beanFactory::getBean, clock, new SagaRunner.Settings(nodeId(properties),
                         properties.maxRecoveryAttempts()), events);
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock,
+    SagaDispatcher sagaDispatcher(ClaimStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock,
             LocalCompletions completions) {
         var dispatcher = properties.dispatcher();
         return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
@@ -253,7 +286,8 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+    SagaClient sagaClient(SagaRegistry registry, StepStore ledger, SignalStore signals, OutboxStore outbox,
+            CallerWrites writes, InstanceQueries queries,
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
             SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
@@ -286,13 +320,13 @@ public class SagaAutoConfiguration {
                 deadlines.put(saga, settings.deadline());
             }
         });
-        return new DefaultSagaClient(registry, ledger, signals, outbox, codec, transactionManager, wakeUp, clock,
-                deadlines, policies, events, completions);
+        return new DefaultSagaClient(registry, ledger, signals, outbox, writes, queries, codec, transactionManager,
+                wakeUp, clock, deadlines, policies, events, completions);
     }
 
     @Bean
     @ConditionalOnMissingBean
-    RetentionJob sagaRetentionJob(LedgerStore ledger, SagaClock clock, SagaProperties properties) {
+    RetentionJob sagaRetentionJob(InstanceStore instances, SagaClock clock, SagaProperties properties) {
         var retention = properties.retention();
         var keep = new java.util.EnumMap<SagaStatus, java.time.Duration>(SagaStatus.class);
         putIfSet(keep, SagaStatus.COMPLETED, retention.completed());
@@ -300,7 +334,7 @@ public class SagaAutoConfiguration {
         putIfSet(keep, SagaStatus.CANCELLED, retention.cancelled());
         putIfSet(keep, SagaStatus.FAILED, retention.failed());
         putIfSet(keep, SagaStatus.PARKED, retention.parked());
-        return new RetentionJob(ledger, clock, keep, retention.batchSize(), retention.interval());
+        return new RetentionJob(instances, clock, keep, retention.batchSize(), retention.interval());
     }
 
     private static void putIfSet(java.util.Map<SagaStatus, java.time.Duration> keep, SagaStatus status,

@@ -31,12 +31,14 @@ import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.EffectTransaction;
+import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.LocalWorker;
 import dev.saga.internal.outbox.OutboxStore;
@@ -55,7 +57,9 @@ public final class DefaultSagaClient implements SagaClient {
     private static final long READ_WHILE_RUNNING_HERE_MS = 1000;
 
     private final SagaRegistry registry;
-    private final LedgerStore ledger;
+    private final StepStore ledger;
+    private final CallerWrites writes;
+    private final InstanceQueries queries;
     private final SignalStore signals;
     private final OutboxStore outbox;
     private final PayloadCodec codec;
@@ -67,7 +71,8 @@ public final class DefaultSagaClient implements SagaClient {
     private final SagaEvents events;
     private final LocalCompletions completions;
 
-    public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+    public DefaultSagaClient(SagaRegistry registry, StepStore ledger, SignalStore signals, OutboxStore outbox,
+            CallerWrites writes, InstanceQueries queries,
             PayloadCodec codec, PlatformTransactionManager transactionManager, WorkListener workListener,
             SagaClock clock, Map<String, Duration> defaultDeadlines, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
@@ -76,6 +81,8 @@ public final class DefaultSagaClient implements SagaClient {
         this.events = events;
         this.registry = registry;
         this.ledger = ledger;
+        this.writes = writes;
+        this.queries = queries;
         this.signals = signals;
         this.outbox = outbox;
         this.codec = codec;
@@ -118,7 +125,7 @@ public final class DefaultSagaClient implements SagaClient {
             }
         }
         if (!inserted) {
-            return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
+            return queries.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
         }
         var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
                 inputJson, null, null, LocalWorker.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
@@ -144,7 +151,7 @@ public final class DefaultSagaClient implements SagaClient {
      */
     private boolean insert(UUID id, SagaDefinition saga, StartOptions options, String inputJson, Instant deadline,
             Instant now, LocalWorker worker) {
-        java.util.function.BooleanSupplier write = () -> ledger.insertInstance(id, saga.name(), saga.version(),
+        java.util.function.BooleanSupplier write = () -> writes.insertInstance(id, saga.name(), saga.version(),
                 options.businessKey(), inputJson, deadline, now,
                 worker == null ? now.plus(options.startDelay()) : worker.leaseEnd(),
                 worker == null ? null : worker.nodeId(), worker == null ? 0 : LocalWorker.FIRST_FENCING);
@@ -159,7 +166,7 @@ public final class DefaultSagaClient implements SagaClient {
             }
             var inDoubt = failure;
             try {
-                return write.getAsBoolean() || ledger.findInstance(id).isPresent();
+                return write.getAsBoolean() || queries.findInstance(id).isPresent();
             } catch (RuntimeException again) {
                 inDoubt.addSuppressed(again);
                 throw inDoubt;
@@ -179,7 +186,7 @@ public final class DefaultSagaClient implements SagaClient {
         return transaction.execute(status -> {
             // the instance first, then the outbox (the engine's lock order); a running saga's outbox row is not
             // touched, so a caller that keeps this transaction open cannot stall the lease renewals of its node
-            if (ledger.countWakeUp(sagaId).isEmpty()) {
+            if (writes.countWakeUp(sagaId).isEmpty()) {
                 return SignalResult.SAGA_FINISHED; // finished (or finishing right now): nothing will read it
             }
             signals.add(sagaId, signalName, payloadJson, clock.now());
@@ -193,7 +200,7 @@ public final class DefaultSagaClient implements SagaClient {
     public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
         SqlSupport.storableText(sagaName, "sagaName");
         SqlSupport.storableText(businessKey, "businessKey");
-        var id = ledger.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
+        var id = queries.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
                 "No saga '" + sagaName + "' with business key '" + businessKey + "'"));
         return signal(id, signalName, payload);
     }
@@ -205,7 +212,7 @@ public final class DefaultSagaClient implements SagaClient {
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
         refuseCancel(sagaId, requireInstance(sagaId).status());
         transaction.executeWithoutResult(status -> {
-            if (!ledger.requestCancel(sagaId, why)) {
+            if (!writes.requestCancel(sagaId, why)) {
                 // not RUNNING (any more): compensating already (nothing to do), or finished meanwhile
                 refuseCancel(sagaId, requireInstance(sagaId).status());
                 return;
@@ -236,7 +243,7 @@ public final class DefaultSagaClient implements SagaClient {
     @Override
     public void retry(UUID sagaId) {
         transaction.executeWithoutResult(status -> {
-            ledger.prepareRetry(sagaId, clock.now()).orElseThrow(() -> unknown(sagaId));
+            writes.prepareRetry(sagaId, clock.now()).orElseThrow(() -> unknown(sagaId));
             outbox.add(sagaId, clock.now());
             wakeAfterCommit();
         });
@@ -244,12 +251,12 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public SagaPage list(SagaQuery query) {
-        return ledger.list(query);
+        return queries.list(query);
     }
 
     @Override
     public Map<String, Map<SagaStatus, Long>> countByNameAndStatus() {
-        return ledger.countByNameAndStatus();
+        return queries.countByNameAndStatus();
     }
 
     @Override
@@ -271,7 +278,7 @@ public final class DefaultSagaClient implements SagaClient {
         var now = clock.now();
         var due = outbox.backlog(now);
         var age = due.oldestDueAt() == null ? Duration.ZERO : Duration.between(due.oldestDueAt(), now);
-        return new SagaBacklog(due.due(), age.isNegative() ? Duration.ZERO : age, ledger.countNeedingOperator());
+        return new SagaBacklog(due.due(), age.isNegative() ? Duration.ZERO : age, queries.countNeedingOperator());
     }
 
     @Override
@@ -305,7 +312,7 @@ public final class DefaultSagaClient implements SagaClient {
     }
 
     private InstanceRecord requireInstance(UUID sagaId) {
-        return ledger.findInstance(sagaId).orElseThrow(() -> unknown(sagaId));
+        return queries.findInstance(sagaId).orElseThrow(() -> unknown(sagaId));
     }
 
     private static UnknownSagaException unknown(UUID sagaId) {
@@ -362,7 +369,7 @@ public final class DefaultSagaClient implements SagaClient {
 
     @Override
     public Optional<SagaView> find(UUID sagaId) {
-        return ledger.findInstance(sagaId).map(instance -> instance.toView());
+        return queries.findInstance(sagaId).map(instance -> instance.toView());
     }
 
     @Override

@@ -23,10 +23,10 @@ import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStatus;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.time.SagaClock;
@@ -42,7 +42,7 @@ public final class Compensator {
     private static final Logger log = LoggerFactory.getLogger(Compensator.class);
 
     private final SagaRegistry registry;
-    private final LedgerStore ledger;
+    private final StepStore ledger;
     private final PayloadCodec codec;
     private final RetryPolicies policies;
     private final DurableRetry retry;
@@ -50,7 +50,7 @@ public final class Compensator {
     private final Function<String, Object> beans;
     private final SagaClock clock;
 
-    public Compensator(SagaRegistry registry, LedgerStore ledger, PayloadCodec codec, RetryPolicies policies,
+    public Compensator(SagaRegistry registry, StepStore ledger, PayloadCodec codec, RetryPolicies policies,
             PlatformTransactionManager transactionManager, Duration maxInlineWait, Function<String, Object> beans,
             SagaClock clock) {
         this.clock = clock;

@@ -18,7 +18,7 @@ import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.LocalCompletions;
 import dev.saga.internal.outbox.LocalWorker;
-import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.time.SagaClock;
@@ -35,7 +35,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
 
     private static final Logger log = LoggerFactory.getLogger(SagaDispatcher.class);
 
-    private final OutboxStore outbox;
+    private final ClaimStore outbox;
     private final SagaRunner runner;
     private final DispatcherSettings settings;
     /** One permit per worker: taken before a saga is claimed or written claimed at its start. */
@@ -60,7 +60,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     private final DatabaseFailures claimFailures;
     private final DatabaseFailures renewFailures;
 
-    public SagaDispatcher(OutboxStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock,
+    public SagaDispatcher(ClaimStore outbox, SagaRunner runner, DispatcherSettings settings, SagaClock clock,
             LocalCompletions completions) {
         this.clock = clock;
         this.completions = completions;

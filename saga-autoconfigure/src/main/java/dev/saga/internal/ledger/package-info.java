@@ -1,5 +1,5 @@
 /**
- * The saga instances and their step ledger in PostgreSQL: records, and the store that reads and
- * writes them, every write fenced by the instance's fencing number.
+ * The saga instances, their step ledger and signals in PostgreSQL: records, and the stores that
+ * read and write them, every write of a run fenced by the instance's fencing number.
  */
 package dev.saga.internal.ledger;

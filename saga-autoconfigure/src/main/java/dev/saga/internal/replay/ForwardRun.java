@@ -16,9 +16,10 @@ import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.InstanceRecord;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
@@ -32,7 +33,8 @@ final class ForwardRun {
 
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
-    private final LedgerStore ledger;
+    private final StepStore steps;
+    private final InstanceStore instances;
     private final SignalStore signals;
     private final OutboxStore outbox;
     private final PayloadCodec codec;
@@ -43,10 +45,11 @@ final class ForwardRun {
     private final RunEndings endings;
     private final String nodeId;
 
-    ForwardRun(LedgerStore ledger, SignalStore signals, OutboxStore outbox, PayloadCodec codec, ReplayEngine engine,
+    ForwardRun(StepStore steps, InstanceStore instances, SignalStore signals, OutboxStore outbox, PayloadCodec codec, ReplayEngine engine,
             TransactionTemplate transaction, Function<String, Object> beans, SagaClock clock, RunEndings endings,
             String nodeId) {
-        this.ledger = ledger;
+        this.steps = steps;
+        this.instances = instances;
         this.signals = signals;
         this.outbox = outbox;
         this.codec = codec;
@@ -59,7 +62,7 @@ final class ForwardRun {
     }
 
     RunOutcome run(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
-        var history = claim.startedHere() != null ? List.<StepRecord>of() : ledger.steps(fence.sagaId());
+        var history = claim.startedHere() != null ? List.<StepRecord>of() : steps.steps(fence.sagaId());
         var execution = new SagaExecution(fence, saga, instance.run());
         String outputJson;
         var previous = SagaContextHolder.bind(engine.open(execution, history));
@@ -116,7 +119,7 @@ final class ForwardRun {
             return endings.startCompensating(claim, fence, saga.name(), run, ErrorText.of(unstorable), false);
         }
         transaction.executeWithoutResult(status -> {
-            ledger.continueAsNew(fence, inputJson);
+            instances.continueAsNew(fence, inputJson);
             signals.forgetConsumed(fence.sagaId());
             RunEndings.requireClaim(fence, outbox.release(claim, nodeId, clock.now(), clock.now()));
         });

@@ -12,9 +12,9 @@ import dev.saga.SagaHistoryLimitException;
 import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.FencedOffException;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
 
 /**
  * Where one run is in its history: hands out sequence numbers, holds the rows loaded when the run
@@ -26,13 +26,13 @@ final class ReplayCursor {
     private static final Logger log = LoggerFactory.getLogger(ReplayCursor.class);
 
     private final SagaExecution execution;
-    private final LedgerStore ledger;
+    private final StepStore ledger;
     private final HistoryLimits limits;
     /** Written by a timed step's thread only while the saga's thread waits for that step. */
     private final Map<Integer, StepRecord> rows = new HashMap<>();
     private int nextSeq;
 
-    ReplayCursor(SagaExecution execution, List<StepRecord> recorded, LedgerStore ledger, HistoryLimits limits) {
+    ReplayCursor(SagaExecution execution, List<StepRecord> recorded, StepStore ledger, HistoryLimits limits) {
         this.execution = execution;
         this.ledger = ledger;
         this.limits = limits;

@@ -9,9 +9,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.events.SagaEvents;
-import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.time.SagaClock;
@@ -24,7 +24,7 @@ import dev.saga.internal.time.SagaClock;
  */
 public final class ReplayEngine {
 
-    private final LedgerStore ledger;
+    private final StepStore ledger;
     private final HistoryLimits history;
     private final StepCall steps;
     private final DurableWaits waits;
@@ -35,7 +35,7 @@ public final class ReplayEngine {
      * @param timedSteps the threads of attempts with a timeout; its task decorator carries the
      *     step's context and MDC over (see {@link SagaContextDecorator})
      */
-    public ReplayEngine(LedgerStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
+    public ReplayEngine(StepStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
             SagaClock clock, HistoryLimits history, SagaEvents events, ThreadPoolTaskExecutor timedSteps) {
         this.ledger = ledger;

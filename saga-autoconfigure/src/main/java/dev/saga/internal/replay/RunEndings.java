@@ -12,7 +12,7 @@ import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
@@ -25,7 +25,7 @@ final class RunEndings {
 
     private static final Logger log = LoggerFactory.getLogger(SagaRunner.class);
 
-    private final LedgerStore ledger;
+    private final InstanceStore instances;
     private final OutboxStore outbox;
     private final Compensator compensator;
     private final TransactionTemplate transaction;
@@ -33,9 +33,9 @@ final class RunEndings {
     private final SagaEvents events;
     private final String nodeId;
 
-    RunEndings(LedgerStore ledger, OutboxStore outbox, Compensator compensator, TransactionTemplate transaction,
+    RunEndings(InstanceStore instances, OutboxStore outbox, Compensator compensator, TransactionTemplate transaction,
             SagaClock clock, SagaEvents events, String nodeId) {
-        this.ledger = ledger;
+        this.instances = instances;
         this.outbox = outbox;
         this.compensator = compensator;
         this.transaction = transaction;
@@ -47,7 +47,7 @@ final class RunEndings {
     /** Records the terminal status and removes the saga's work, in one statement. */
     RunOutcome finish(Fence fence, SagaStatus status, String outputJson, String error) {
         var now = clock.now();
-        var finished = ledger.finish(fence, status, outputJson, error, now);
+        var finished = instances.finish(fence, status, outputJson, error, now);
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), now));
         return new RunOutcome.Finished(finished.name(), status, finished.output(), finished.error());
     }
@@ -74,7 +74,7 @@ final class RunEndings {
                         + " undone past its point of no return: finish or fix it by hand");
             }
         }
-        transaction.executeWithoutResult(status -> ledger.updateStatus(fence, SagaStatus.COMPENSATING, null, error,
+        transaction.executeWithoutResult(status -> instances.updateStatus(fence, SagaStatus.COMPENSATING, null, error,
                 clock.now()));
         return compensate(claim, fence, sagaName, run, error, cancelled);
     }

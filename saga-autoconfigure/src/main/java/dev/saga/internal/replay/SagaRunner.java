@@ -20,9 +20,11 @@ import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.EngineWriteException;
 import dev.saga.internal.ledger.Fence;
 import dev.saga.internal.ledger.FencedOffException;
+import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
+import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
@@ -42,7 +44,7 @@ public final class SagaRunner {
     }
 
     private final SagaRegistry registry;
-    private final LedgerStore ledger;
+    private final InstanceQueries queries;
     private final OutboxStore outbox;
     private final TransactionTemplate transaction;
     private final SagaClock clock;
@@ -52,21 +54,22 @@ public final class SagaRunner {
     private final RunEndings endings;
     private final ForwardRun forward;
 
-    public SagaRunner(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
+    public SagaRunner(SagaRegistry registry, StepStore steps, SignalStore signals, OutboxStore outbox,
+            InstanceStore instances, InstanceQueries queries,
             PayloadCodec codec, ReplayEngine engine, Compensator compensator,
             PlatformTransactionManager transactionManager, Function<String, Object> beans, SagaClock clock,
             Settings settings, SagaEvents events) {
         this.registry = registry;
-        this.ledger = ledger;
+        this.queries = queries;
         this.outbox = outbox;
         this.transaction = new TransactionTemplate(transactionManager);
         this.clock = clock;
         this.settings = settings;
         this.events = events;
         this.engineFailures = new EngineFailures(settings.nodeId());
-        this.endings = new RunEndings(ledger, outbox, compensator, transaction, clock, events, settings.nodeId());
-        this.forward = new ForwardRun(ledger, signals, outbox, codec, engine, transaction, beans, clock, endings,
-                settings.nodeId());
+        this.endings = new RunEndings(instances, outbox, compensator, transaction, clock, events, settings.nodeId());
+        this.forward = new ForwardRun(steps, instances, signals, outbox, codec, engine, transaction, beans, clock,
+                endings, settings.nodeId());
     }
 
     public String nodeId() {
@@ -101,7 +104,7 @@ public final class SagaRunner {
     private RunOutcome runFound(Claim claim) {
         var fence = new Fence(claim.sagaId(), claim.fencing(), nodeId());
         var instance = claim.startedHere() != null ? claim.startedHere()
-                : ledger.findInstance(claim.sagaId()).orElse(null);
+                : queries.findInstance(claim.sagaId()).orElse(null);
         if (instance == null) {
             return new RunOutcome.NothingToRun(); // deleted meanwhile; its outbox row went with it
         }

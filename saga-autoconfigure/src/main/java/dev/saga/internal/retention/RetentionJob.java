@@ -9,7 +9,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.saga.SagaStatus;
-import dev.saga.internal.ledger.LedgerStore;
+import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.time.SagaClock;
 
 /**
@@ -20,7 +20,7 @@ public final class RetentionJob implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
-    private final LedgerStore ledger;
+    private final InstanceStore instances;
     private final SagaClock clock;
     private final Map<SagaStatus, Duration> retention;
     private final int batchSize;
@@ -31,9 +31,9 @@ public final class RetentionJob implements SmartLifecycle {
      * @param retention how long finished sagas of each terminal status are kept; statuses not in
      *     the map are kept for ever
      */
-    public RetentionJob(LedgerStore ledger, SagaClock clock, Map<SagaStatus, Duration> retention, int batchSize,
+    public RetentionJob(InstanceStore instances, SagaClock clock, Map<SagaStatus, Duration> retention, int batchSize,
             Duration interval) {
-        this.ledger = ledger;
+        this.instances = instances;
         this.clock = clock;
         this.retention = Map.copyOf(retention);
         this.batchSize = batchSize;
@@ -47,7 +47,7 @@ public final class RetentionJob implements SmartLifecycle {
         for (var entry : retention.entrySet()) {
             int batch;
             do {
-                batch = ledger.deleteFinished(entry.getKey(), now.minus(entry.getValue()), batchSize);
+                batch = instances.deleteFinished(entry.getKey(), now.minus(entry.getValue()), batchSize);
                 deleted += batch;
             } while (batch == batchSize);
         }
