@@ -43,9 +43,9 @@ import dev.saga.internal.interception.SagaAnnotationPostProcessor;
 import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.SqlSupport;
+import dev.saga.internal.node.LazyLocalNode;
+import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.OutboxStore;
-import dev.saga.internal.outbox.LocalCompletions;
-import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.replay.SagaRunner;
@@ -255,29 +255,7 @@ public class SagaAutoConfiguration {
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
             SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
-        // looked up once (on first use, not here: the dispatcher may not exist yet), not on every start
-        var local = org.springframework.util.function.SingletonSupplier.of(dispatcher::getIfAvailable);
-        WorkListener wakeUp = new WorkListener() {
-            @Override
-            public void workAdded() {
-                var node = local.get();
-                if (node != null) {
-                    node.workAdded();
-                }
-            }
-
-            @Override
-            public java.util.Optional<dev.saga.internal.outbox.LocalWorker> reserveWorker(UUID sagaId) {
-                var node = local.get();
-                return node == null ? java.util.Optional.empty() : node.reserveWorker(sagaId);
-            }
-
-            @Override
-            public boolean runsHere(UUID sagaId) {
-                var node = local.get();
-                return node != null && node.runsHere(sagaId);
-            }
-        };
+        var wakeUp = new LazyLocalNode(dispatcher::getIfAvailable);
         var deadlines = new java.util.HashMap<String, java.time.Duration>();
         properties.sagas().forEach((saga, settings) -> {
             if (settings.deadline() != null) {

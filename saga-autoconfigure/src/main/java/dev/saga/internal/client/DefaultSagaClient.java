@@ -37,10 +37,11 @@ import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.SqlSupport;
 import dev.saga.internal.ledger.StepRecord;
-import dev.saga.internal.outbox.LocalCompletions;
-import dev.saga.internal.outbox.LocalWorker;
+import dev.saga.internal.node.LocalCompletions;
+import dev.saga.internal.node.LocalNode;
+import dev.saga.internal.node.ReservedWorker;
+import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.OutboxStore;
-import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryPolicy;
 import dev.saga.internal.time.SagaClock;
@@ -60,7 +61,7 @@ public final class DefaultSagaClient implements SagaClient {
     private final OutboxStore outbox;
     private final PayloadCodec codec;
     private final TransactionTemplate transaction;
-    private final WorkListener workListener;
+    private final LocalNode workListener;
     private final SagaClock clock;
     private final Map<String, Duration> defaultDeadlines;
     private final RetryPolicies policies;
@@ -68,7 +69,7 @@ public final class DefaultSagaClient implements SagaClient {
     private final LocalCompletions completions;
 
     public DefaultSagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
-            PayloadCodec codec, PlatformTransactionManager transactionManager, WorkListener workListener,
+            PayloadCodec codec, PlatformTransactionManager transactionManager, LocalNode workListener,
             SagaClock clock, Map<String, Duration> defaultDeadlines, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
         this.completions = completions;
@@ -121,7 +122,7 @@ public final class DefaultSagaClient implements SagaClient {
             return ledger.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
         }
         var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
-                inputJson, null, null, LocalWorker.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
+                inputJson, null, null, Claim.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
         // one statement, so without a caller's transaction it has committed here already; in a transaction
         // whose outcome is unknown the worker runs too: it confirms the saga exists before it runs anything
         afterCommit(() -> {
@@ -143,11 +144,11 @@ public final class DefaultSagaClient implements SagaClient {
      * @return false if the business key was taken
      */
     private boolean insert(UUID id, SagaDefinition saga, StartOptions options, String inputJson, Instant deadline,
-            Instant now, LocalWorker worker) {
+            Instant now, ReservedWorker worker) {
         java.util.function.BooleanSupplier write = () -> ledger.insertInstance(id, saga.name(), saga.version(),
                 options.businessKey(), inputJson, deadline, now,
                 worker == null ? now.plus(options.startDelay()) : worker.leaseEnd(),
-                worker == null ? null : worker.nodeId(), worker == null ? 0 : LocalWorker.FIRST_FENCING);
+                worker == null ? null : worker.nodeId(), worker == null ? 0 : Claim.FIRST_FENCING);
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return write.getAsBoolean(); // the caller's commit decides, and the caller learns how it went
         }

@@ -15,11 +15,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.saga.internal.ledger.InstanceRecord;
+import dev.saga.internal.node.LocalCompletions;
+import dev.saga.internal.node.LocalNode;
+import dev.saga.internal.node.ReservedWorker;
 import dev.saga.internal.outbox.Claim;
-import dev.saga.internal.outbox.LocalCompletions;
-import dev.saga.internal.outbox.LocalWorker;
 import dev.saga.internal.outbox.OutboxStore;
-import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.DispatcherStatus;
@@ -31,7 +31,7 @@ import dev.saga.spi.DispatcherStatus;
  * sagas; it never claims more sagas than it has free workers. A saga started on this node while a
  * worker is free is written already claimed and handed to that worker after its commit.
  */
-public final class SagaDispatcher implements SmartLifecycle, WorkListener, DispatcherStatus {
+public final class SagaDispatcher implements SmartLifecycle, LocalNode, DispatcherStatus {
 
     private static final Logger log = LoggerFactory.getLogger(SagaDispatcher.class);
 
@@ -180,7 +180,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
     }
 
     @Override
-    public Optional<LocalWorker> reserveWorker(UUID sagaId) {
+    public Optional<ReservedWorker> reserveWorker(UUID sagaId) {
         if (!active || !freeWorkers.tryAcquire()) {
             return Optional.empty();
         }
@@ -198,7 +198,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
      * nothing before one statement confirmed that the saga exists, is still this node's claim,
      * and has a fresh lease.
      */
-    private final class HeldWorker implements LocalWorker {
+    private final class HeldWorker implements ReservedWorker {
         private final UUID sagaId;
         private final java.time.Instant leaseEnd;
         private final AtomicBoolean handedOver = new AtomicBoolean();
@@ -240,7 +240,7 @@ public final class SagaDispatcher implements SmartLifecycle, WorkListener, Dispa
         private void confirmAndRun(InstanceRecord started) {
             boolean confirmed = false;
             try {
-                confirmed = outbox.confirmStartedHere(sagaId, settings.nodeId(), LocalWorker.FIRST_FENCING,
+                confirmed = outbox.confirmStartedHere(sagaId, settings.nodeId(), Claim.FIRST_FENCING,
                         clock.now().plus(settings.lease()));
             } catch (RuntimeException e) {
                 log.debug("Saga {}: could not confirm its start on this node ({}); any node resumes it when its"

@@ -31,7 +31,7 @@ import dev.saga.internal.ledger.LedgerStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.outbox.Claim;
-import dev.saga.internal.outbox.LocalCompletions;
+import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContextHolder;
