@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,11 +17,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
 
@@ -130,13 +137,21 @@ public class SagaAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    ClockCheck sagaClockCheck(SagaClock clock, DataSource dataSource, SagaProperties properties) {
+    ClockCheck sagaClockCheck(SagaClock clock, DataSource dataSource, SagaProperties properties,
+            @Qualifier("sagaClockCheckScheduler") TaskScheduler scheduler) {
         var jdbc = new JdbcTemplate(dataSource);
         var quarterLease = properties.dispatcher().lease().dividedBy(4);
         var tolerance = quarterLease.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1)
                 : quarterLease;
         return new ClockCheck(clock, () -> jdbc.queryForObject("select clock_timestamp()",
-                java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5));
+                java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5), scheduler);
+    }
+
+    /** The clock check's thread; a daemon, so that it never keeps a JVM alive. */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaClockCheckScheduler")
+    ThreadPoolTaskScheduler sagaClockCheckScheduler() {
+        return sagaScheduler("saga-clock-check-", true);
     }
 
     @Bean
@@ -243,10 +258,52 @@ public class SagaAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
     SagaDispatcher sagaDispatcher(OutboxStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock,
-            LocalCompletions completions) {
+            LocalCompletions completions, @Qualifier("sagaWorkerExecutor") TaskExecutor workers,
+            @Qualifier("sagaDispatcherScheduler") TaskScheduler scheduler) {
         var dispatcher = properties.dispatcher();
         return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
-                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock, completions);
+                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock, completions,
+                workers, scheduler);
+    }
+
+    /**
+     * The dispatcher's workers, one thread per saga running at once, started up front. The
+     * dispatcher's stop drains them (within the shutdown timeout) before the context closes the
+     * pool, so the pool accepts work until then. Not a default candidate, as are the schedulers
+     * below: the application's {@code @Async} and {@code @Scheduled} never pick them up.
+     */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaWorkerExecutor")
+    @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
+    ThreadPoolTaskExecutor sagaWorkerExecutor(SagaProperties properties) {
+        int workers = properties.dispatcher().workerThreads();
+        return new ThreadPoolTaskExecutorBuilder().corePoolSize(workers).maxPoolSize(workers)
+                .queueCapacity(workers) // never needs more: a saga is handed over only with a free worker's permit
+                .threadNamePrefix("saga-worker-").acceptTasksAfterContextClose(true)
+                .additionalCustomizers(pool -> pool.setPrestartAllCoreThreads(true)).build();
+    }
+
+    /**
+     * The dispatcher's one thread: polls (which must not overlap) and lease renewals. It runs on
+     * after the context starts closing, renewing leases while the dispatcher's stop drains the
+     * workers.
+     */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaDispatcherScheduler")
+    @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
+    ThreadPoolTaskScheduler sagaDispatcherScheduler() {
+        var scheduler = sagaScheduler("saga-dispatcher-", false);
+        scheduler.setAcceptTasksAfterContextClose(true);
+        return scheduler;
+    }
+
+    /**
+     * One thread for one job, so that a slow job (a retention delete, a database that hangs)
+     * delays nothing else, above all no lease renewal.
+     */
+    private static ThreadPoolTaskScheduler sagaScheduler(String threadNamePrefix, boolean daemon) {
+        return new ThreadPoolTaskSchedulerBuilder().poolSize(1).threadNamePrefix(threadNamePrefix)
+                .additionalCustomizers(scheduler -> scheduler.setDaemon(daemon)).build();
     }
 
     @Bean
@@ -268,7 +325,8 @@ public class SagaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RetentionJob sagaRetentionJob(LedgerStore ledger, SagaClock clock, SagaProperties properties) {
+    RetentionJob sagaRetentionJob(LedgerStore ledger, SagaClock clock, SagaProperties properties,
+            @Qualifier("sagaRetentionScheduler") TaskScheduler scheduler) {
         var retention = properties.retention();
         var keep = new java.util.EnumMap<SagaStatus, java.time.Duration>(SagaStatus.class);
         putIfSet(keep, SagaStatus.COMPLETED, retention.completed());
@@ -276,7 +334,14 @@ public class SagaAutoConfiguration {
         putIfSet(keep, SagaStatus.CANCELLED, retention.cancelled());
         putIfSet(keep, SagaStatus.FAILED, retention.failed());
         putIfSet(keep, SagaStatus.PARKED, retention.parked());
-        return new RetentionJob(ledger, clock, keep, retention.batchSize(), retention.interval());
+        return new RetentionJob(ledger, clock, keep, retention.batchSize(), retention.interval(), scheduler);
+    }
+
+    /** The retention job's thread. */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaRetentionScheduler")
+    ThreadPoolTaskScheduler sagaRetentionScheduler() {
+        return sagaScheduler("saga-retention-", false);
     }
 
     private static void putIfSet(java.util.Map<SagaStatus, java.time.Duration> keep, SagaStatus status,
