@@ -18,6 +18,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.SagaPage;
 import dev.saga.SagaPayloadException;
 import dev.saga.SagaQuery;
@@ -50,9 +51,11 @@ public class SagaEndpoint {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SagaClient sagas;
+    private final SagaOperations operations;
 
-    public SagaEndpoint(SagaClient sagas) {
+    public SagaEndpoint(SagaClient sagas, SagaOperations operations) {
         this.sagas = sagas;
+        this.operations = operations;
     }
 
     /** Counts by saga and status, the backlog, and a page of sagas, newest first. */
@@ -66,7 +69,7 @@ public class SagaEndpoint {
         } catch (IllegalArgumentException e) {
             return error(BAD_REQUEST, e.getMessage());
         }
-        return new WebEndpointResponse<>(new Overview(sagas.countByNameAndStatus(), sagas.backlog(),
+        return new WebEndpointResponse<>(new Overview(operations.countByNameAndStatus(), operations.backlog(),
                 sagas.list(query)));
     }
 
@@ -74,7 +77,7 @@ public class SagaEndpoint {
     @ReadOperation
     public WebEndpointResponse<Object> detail(@Selector String id) {
         if ("definitions".equals(id)) {
-            return new WebEndpointResponse<>(sagas.definitions());
+            return new WebEndpointResponse<>(operations.definitions());
         }
         var sagaId = parse(id);
         if (sagaId == null) {

@@ -35,8 +35,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.SagaStatus;
 import dev.saga.internal.client.DefaultSagaClient;
+import dev.saga.internal.client.ResultAwaiter;
+import dev.saga.internal.client.SagaCommands;
+import dev.saga.internal.client.SagaReadModel;
+import dev.saga.internal.client.SagaStarter;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.definition.DefinitionCollector;
@@ -312,15 +317,30 @@ public class SagaAutoConfiguration {
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
             SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
-        var wakeUp = new LazyLocalNode(dispatcher::getIfAvailable);
+        var node = new LazyLocalNode(dispatcher::getIfAvailable);
+        var deadlines = defaultDeadlines(properties);
+        var sagas = new SagaReadModel(registry, ledger, outbox, clock, policies, deadlines);
+        return new DefaultSagaClient(new SagaStarter(registry, ledger, codec, node, clock, deadlines, events),
+                new SagaCommands(ledger, signals, outbox, codec, transactionManager, node, clock), sagas,
+                new ResultAwaiter(sagas, codec, node, completions));
+    }
+
+    /** Counts, backlog and definitions, for operators and monitoring. */
+    @Bean
+    @ConditionalOnMissingBean
+    SagaOperations sagaOperations(SagaRegistry registry, LedgerStore ledger, OutboxStore outbox, SagaClock clock,
+            SagaProperties properties, RetryPolicies policies) {
+        return new SagaReadModel(registry, ledger, outbox, clock, policies, defaultDeadlines(properties));
+    }
+
+    private static java.util.Map<String, java.time.Duration> defaultDeadlines(SagaProperties properties) {
         var deadlines = new java.util.HashMap<String, java.time.Duration>();
         properties.sagas().forEach((saga, settings) -> {
             if (settings.deadline() != null) {
                 deadlines.put(saga, settings.deadline());
             }
         });
-        return new DefaultSagaClient(registry, ledger, signals, outbox, codec, transactionManager, wakeUp, clock,
-                deadlines, policies, events, completions);
+        return deadlines;
     }
 
     @Bean

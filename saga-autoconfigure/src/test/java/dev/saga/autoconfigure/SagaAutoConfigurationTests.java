@@ -18,6 +18,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.testsupport.TestDatabase;
 
@@ -47,7 +48,8 @@ class SagaAutoConfigurationTests {
     @Test
     void configuresTheEngineOnTheApplicationsDataSource() {
         runner().run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class).hasSingleBean(SagaDispatcher.class);
+            assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class).hasSingleBean(SagaDispatcher.class)
+                    .hasSingleBean(SagaOperations.class);
             assertThat(context.getBean(SagaDispatcher.class).isRunning()).isTrue();
         });
     }
