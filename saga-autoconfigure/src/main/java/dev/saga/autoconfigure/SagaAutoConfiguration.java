@@ -17,17 +17,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
-import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
-import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
 
@@ -82,6 +79,7 @@ import dev.saga.internal.time.SagaClock;
 @ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
 @ConditionalOnProperty(name = "saga.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SagaProperties.class)
+@Import(SagaThreadPools.class)
 public class SagaAutoConfiguration {
 
     @Bean
@@ -150,13 +148,6 @@ public class SagaAutoConfiguration {
                 : quarterLease;
         return new ClockCheck(clock, () -> jdbc.queryForObject("select clock_timestamp()",
                 java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5), scheduler);
-    }
-
-    /** The clock check's thread; a daemon, so that it never keeps a JVM alive. */
-    @Bean(defaultCandidate = false)
-    @ConditionalOnMissingBean(name = "sagaClockCheckScheduler")
-    ThreadPoolTaskScheduler sagaClockCheckScheduler() {
-        return sagaScheduler("saga-clock-check-", true);
     }
 
     @Bean
@@ -271,46 +262,6 @@ public class SagaAutoConfiguration {
                 workers, scheduler);
     }
 
-    /**
-     * The dispatcher's workers, one thread per saga running at once, started up front. The
-     * dispatcher's stop drains them (within the shutdown timeout) before the context closes the
-     * pool, so the pool accepts work until then. Not a default candidate, as are the schedulers
-     * below: the application's {@code @Async} and {@code @Scheduled} never pick them up.
-     */
-    @Bean(defaultCandidate = false)
-    @ConditionalOnMissingBean(name = "sagaWorkerExecutor")
-    @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    ThreadPoolTaskExecutor sagaWorkerExecutor(SagaProperties properties) {
-        int workers = properties.dispatcher().workerThreads();
-        return new ThreadPoolTaskExecutorBuilder().corePoolSize(workers).maxPoolSize(workers)
-                .queueCapacity(workers) // never needs more: a saga is handed over only with a free worker's permit
-                .threadNamePrefix("saga-worker-").acceptTasksAfterContextClose(true)
-                .additionalCustomizers(pool -> pool.setPrestartAllCoreThreads(true)).build();
-    }
-
-    /**
-     * The dispatcher's one thread: polls (which must not overlap) and lease renewals. It runs on
-     * after the context starts closing, renewing leases while the dispatcher's stop drains the
-     * workers.
-     */
-    @Bean(defaultCandidate = false)
-    @ConditionalOnMissingBean(name = "sagaDispatcherScheduler")
-    @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    ThreadPoolTaskScheduler sagaDispatcherScheduler() {
-        var scheduler = sagaScheduler("saga-dispatcher-", false);
-        scheduler.setAcceptTasksAfterContextClose(true);
-        return scheduler;
-    }
-
-    /**
-     * One thread for one job, so that a slow job (a retention delete, a database that hangs)
-     * delays nothing else, above all no lease renewal.
-     */
-    private static ThreadPoolTaskScheduler sagaScheduler(String threadNamePrefix, boolean daemon) {
-        return new ThreadPoolTaskSchedulerBuilder().poolSize(1).threadNamePrefix(threadNamePrefix)
-                .additionalCustomizers(scheduler -> scheduler.setDaemon(daemon)).build();
-    }
-
     @Bean
     @ConditionalOnMissingBean
     SagaClient sagaClient(SagaRegistry registry, LedgerStore ledger, SignalStore signals, OutboxStore outbox,
@@ -355,13 +306,6 @@ public class SagaAutoConfiguration {
         putIfSet(keep, SagaStatus.FAILED, retention.failed());
         putIfSet(keep, SagaStatus.PARKED, retention.parked());
         return new RetentionJob(ledger, clock, keep, retention.batchSize(), retention.interval(), scheduler);
-    }
-
-    /** The retention job's thread. */
-    @Bean(defaultCandidate = false)
-    @ConditionalOnMissingBean(name = "sagaRetentionScheduler")
-    ThreadPoolTaskScheduler sagaRetentionScheduler() {
-        return sagaScheduler("saga-retention-", false);
     }
 
     private static void putIfSet(java.util.Map<SagaStatus, java.time.Duration> keep, SagaStatus status,
