@@ -18,6 +18,9 @@ import java.util.UUID;
  * <p>{@code start} joins the caller's transaction (a transactional outbox): the saga exists if and
  * only if the caller's transaction commits, and it starts running right after that commit.
  * Without a surrounding transaction it commits on its own.
+ *
+ * <p>Counts, the backlog and the definitions, which operators and monitoring read, are on
+ * {@link SagaOperations}, a bean of its own.
  */
 public interface SagaClient {
 
@@ -87,21 +90,12 @@ public interface SagaClient {
     /** A page of sagas matching the query, newest first. */
     SagaPage list(SagaQuery query);
 
-    /** How many sagas there are of each name, by status. */
-    java.util.Map<String, java.util.Map<SagaStatus, Long>> countByNameAndStatus();
-
     /**
      * The saga's timeline: every step, wait, timer, primitive and compensation in order.
      *
      * @throws UnknownSagaException if no saga has that id
      */
     java.util.List<SagaStepView> timeline(UUID sagaId);
-
-    /** The work waiting for the dispatchers. */
-    SagaBacklog backlog();
-
-    /** The sagas and steps found at startup, with their effective retry policies. */
-    SagaDefinitionView definitions();
 
     /** The saga with this id, if it exists. */
     Optional<SagaView> find(UUID sagaId);

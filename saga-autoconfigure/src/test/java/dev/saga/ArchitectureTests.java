@@ -52,6 +52,7 @@ class ArchitectureTests {
                 .layer("replay").definedBy("dev.saga.internal.replay..")
                 .layer("compensation").definedBy("dev.saga.internal.compensation..")
                 .layer("retry").definedBy("dev.saga.internal.retry..")
+                .layer("node").definedBy("dev.saga.internal.node..")
                 .layer("outbox").definedBy("dev.saga.internal.outbox..")
                 .layer("ledger").definedBy("dev.saga.internal.ledger..")
                 .layer("codec").definedBy("dev.saga.internal.codec..")
@@ -66,9 +67,10 @@ class ArchitectureTests {
                 .whereLayer("replay").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "interception")
                 .whereLayer("compensation").mayOnlyBeAccessedByLayers("autoconfigure", "replay")
                 .whereLayer("retry").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client")
+                .whereLayer("node").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client")
                 .whereLayer("outbox").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "client")
                 .whereLayer("ledger").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "compensation",
-                        "client", "outbox", "retention")
+                        "client", "outbox", "retention", "node")
                 .whereLayer("codec").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
                         "ledger")
                 .whereLayer("time").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client", "replay",

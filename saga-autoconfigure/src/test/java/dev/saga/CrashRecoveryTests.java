@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -74,6 +76,53 @@ class CrashRecoveryTests {
             assertThat(ledger.instance(id).fencing()).as("claimed once: no other node took it over").isEqualTo(1L);
             assertThat(jdbc.queryForObject("select count(*) from test_effect where saga_key = 'slow-1'", Integer.class))
                     .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void closingANodeLetsItsRunningSagaFinishWithinTheShutdownTimeoutRenewingItsLeaseMeanwhile() throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var nodeA = node(engine, "node-a", gate, "saga.dispatcher.shutdown-timeout=30s");
+            var reader = node(engine, "reader", gate, "saga.dispatcher.enabled=false");
+            var id = TestEngine.client(nodeA).start("crash", "drained-1");
+            assertThat(gate.awaitEntered()).isTrue();
+            var ledger = Ledger.of(reader);
+            var leaseEnd = ledger.leaseEnd(id);
+
+            var closing = CompletableFuture.runAsync(nodeA::close);
+            // two lease lengths pass while the context closes; the dispatcher's scheduler still renews
+            await().atMost(WAIT).until(() -> ledger.leaseEnd(id).isAfter(leaseEnd.plusSeconds(2)));
+            assertThat(closing).as("the stop waits for the running saga").isNotDone();
+            gate.release();
+
+            closing.get(30, TimeUnit.SECONDS);
+            assertThat(TestEngine.client(reader).find(id).orElseThrow().status()).isEqualTo(SagaStatus.COMPLETED);
+            assertThat(effects(TestEngine.jdbc(reader), "drained-1")).as("finished by its own node, its workers still running")
+                    .containsExactly("one@node-a", "two@node-a", "three@node-a");
+        }
+    }
+
+    @Test
+    void aSagaStillRunningAfterTheShutdownTimeoutIsInterruptedAndLeftToItsLease() throws Exception {
+        var gate = new Gate();
+        try (var engine = new TestEngine()) {
+            var nodeA = node(engine, "node-a", gate, "saga.dispatcher.shutdown-timeout=500ms");
+            var id = TestEngine.client(nodeA).start("crash", "abandoned-1");
+            assertThat(gate.awaitEntered()).isTrue();
+
+            long closingAt = System.nanoTime();
+            nodeA.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - closingAt)).as("the stop waited no longer than it may")
+                    .isLessThan(Duration.ofSeconds(15));
+            assertThat(gate.awaitLeft()).as("the worker was interrupted, the gate never released").isTrue();
+
+            // the interrupted run may still have finished it; otherwise node B resumes it once the lease ran out
+            var nodeB = node(engine, "node-b", gate);
+            assertThat(TestEngine.client(nodeB).awaitResult(id, String.class, WAIT)).startsWith("one@node-a,");
+            assertThat(effects(TestEngine.jdbc(nodeB), "abandoned-1")).as("each step took effect once")
+                    .extracting(effect -> effect.substring(0, effect.indexOf('@')))
+                    .containsExactly("one", "two", "three");
         }
     }
 

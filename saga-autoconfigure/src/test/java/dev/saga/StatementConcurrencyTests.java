@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -583,10 +584,11 @@ class StatementConcurrencyTests {
     }
 
     private static void deleteFinished(Round round) {
+        // never started, so its scheduler is never used: the round calls deleteExpired itself
         var retention = new RetentionJob(instances, SagaClock.system(), Map.of(
                 SagaStatus.COMPLETED, Duration.ofMillis(200), SagaStatus.COMPENSATED, Duration.ofMillis(200),
                 SagaStatus.CANCELLED, Duration.ofMillis(200), SagaStatus.FAILED, Duration.ofSeconds(1)),
-                4, Duration.ofHours(1));
+                4, Duration.ofHours(1), new ThreadPoolTaskScheduler());
         while (round.pause(Duration.ofMillis(100))) {
             try {
                 round.deleted.addAndGet(retention.deleteExpired());

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
 import dev.saga.SagaDefinitionView;
+import dev.saga.SagaOperations;
 import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
@@ -50,20 +51,23 @@ import dev.saga.SignalResult;
 public class SagaEndpoint {
 
     private final SagaClient sagas;
+    private final SagaOperations operations;
     private final JsonMapper json;
     private final PayloadSanitizer sanitizer;
     private final Show showValues;
 
     /**
-     * @param sagas the client every operation goes through
+     * @param sagas the client every saga operation goes through
+     * @param operations the counts, backlog and definitions
      * @param json the application's mapper, to read signal payloads
      * @param sanitizingFunctions applied to payloads and errors that are shown
      * @param showValues when payloads are shown; {@link Show#WHEN_AUTHORIZED} shows them outside the
      *     web (JMX has no user), as Boot's {@code env} endpoint does
      */
-    public SagaEndpoint(SagaClient sagas, JsonMapper json, Iterable<SanitizingFunction> sanitizingFunctions,
-            Show showValues) {
+    public SagaEndpoint(SagaClient sagas, SagaOperations operations, JsonMapper json,
+            Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
         this.sagas = sagas;
+        this.operations = operations;
         this.json = json;
         this.sanitizer = new PayloadSanitizer(sanitizingFunctions);
         this.showValues = showValues;
@@ -94,8 +98,8 @@ public class SagaEndpoint {
 
     /** Counts, backlog and the page the query selects, payloads masked unless {@code showValues}. */
     public SagasDescriptor sagas(SagaQuery query, boolean showValues) {
-        var counts = this.sagas.countByNameAndStatus();
-        var backlog = this.sagas.backlog();
+        var counts = this.operations.countByNameAndStatus();
+        var backlog = this.operations.backlog();
         return new SagasDescriptor(counts, backlog, this.sanitizer.page(this.sagas.list(query), showValues));
     }
 
@@ -109,7 +113,7 @@ public class SagaEndpoint {
 
     /** The sagas and steps found at startup, with their effective retry policies. */
     public DefinitionsDescriptor definitions() {
-        var definitions = this.sagas.definitions();
+        var definitions = this.operations.definitions();
         return new DefinitionsDescriptor(definitions.sagas(), definitions.steps());
     }
 

@@ -7,7 +7,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
-import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.spi.DispatcherStatus;
 
 /**
@@ -27,11 +27,11 @@ public class SagaHealthIndicator extends AbstractHealthIndicator {
     public record Thresholds(long maxBacklog, Duration maxOldestDueAge) {
     }
 
-    private final SagaClient sagas;
+    private final SagaOperations sagas;
     private final DispatcherStatus dispatcher;
     private final Thresholds thresholds;
 
-    public SagaHealthIndicator(SagaClient sagas, DispatcherStatus dispatcher, Thresholds thresholds) {
+    public SagaHealthIndicator(SagaOperations sagas, DispatcherStatus dispatcher, Thresholds thresholds) {
         super("Saga health check failed");
         this.sagas = sagas;
         this.dispatcher = dispatcher;

@@ -19,10 +19,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
@@ -31,8 +34,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.SagaStatus;
 import dev.saga.internal.client.DefaultSagaClient;
+import dev.saga.internal.client.ResultAwaiter;
+import dev.saga.internal.client.SagaCommands;
+import dev.saga.internal.client.SagaReadModel;
+import dev.saga.internal.client.SagaStarter;
 import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.definition.DefinitionCollector;
@@ -49,10 +57,10 @@ import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.ledger.SqlSupport;
+import dev.saga.internal.node.LazyLocalNode;
+import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.outbox.OutboxStore;
-import dev.saga.internal.outbox.LocalCompletions;
-import dev.saga.internal.outbox.WorkListener;
 import dev.saga.internal.replay.HistoryLimits;
 import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.replay.SagaContextDecorator;
@@ -76,6 +84,7 @@ import dev.saga.internal.time.SagaClock;
 @ConditionalOnBean({ DataSource.class, PlatformTransactionManager.class })
 @ConditionalOnProperty(name = "saga.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SagaProperties.class)
+@Import(SagaThreadPools.class)
 public class SagaAutoConfiguration {
 
     @Bean
@@ -157,13 +166,14 @@ public class SagaAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    ClockCheck sagaClockCheck(SagaClock clock, DataSource dataSource, SagaProperties properties) {
+    ClockCheck sagaClockCheck(SagaClock clock, DataSource dataSource, SagaProperties properties,
+            @Qualifier("sagaClockCheckScheduler") TaskScheduler scheduler) {
         var jdbc = new JdbcTemplate(dataSource);
         var quarterLease = properties.dispatcher().lease().dividedBy(4);
         var tolerance = quarterLease.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1)
                 : quarterLease;
         return new ClockCheck(clock, () -> jdbc.queryForObject("select clock_timestamp()",
-                java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5));
+                java.time.OffsetDateTime.class).toInstant(), tolerance, java.time.Duration.ofMinutes(5), scheduler);
     }
 
     @Bean
@@ -277,11 +287,13 @@ public class SagaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    SagaDispatcher sagaDispatcher(ClaimStore outbox, SagaRunner runner, SagaProperties properties, SagaClock clock,
-            LocalCompletions completions) {
+    SagaDispatcher sagaDispatcher(ClaimStore claims, SagaRunner runner, SagaProperties properties, SagaClock clock,
+            LocalCompletions completions, @Qualifier("sagaWorkerExecutor") TaskExecutor workers,
+            @Qualifier("sagaDispatcherScheduler") TaskScheduler scheduler) {
         var dispatcher = properties.dispatcher();
-        return new SagaDispatcher(outbox, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
-                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock, completions);
+        return new SagaDispatcher(claims, runner, new DispatcherSettings(runner.nodeId(), dispatcher.workerThreads(),
+                dispatcher.pollInterval(), dispatcher.lease(), dispatcher.shutdownTimeout()), clock, completions,
+                workers, scheduler);
     }
 
     @Bean
@@ -291,42 +303,36 @@ public class SagaAutoConfiguration {
             PayloadCodec codec, PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher,
             SagaClock clock, SagaProperties properties, RetryPolicies policies, SagaEvents events,
             LocalCompletions completions) {
-        // looked up once (on first use, not here: the dispatcher may not exist yet), not on every start
-        var local = org.springframework.util.function.SingletonSupplier.of(dispatcher::getIfAvailable);
-        WorkListener wakeUp = new WorkListener() {
-            @Override
-            public void workAdded() {
-                var node = local.get();
-                if (node != null) {
-                    node.workAdded();
-                }
-            }
+        var node = new LazyLocalNode(dispatcher::getIfAvailable);
+        var deadlines = defaultDeadlines(properties);
+        var sagas = new SagaReadModel(registry, queries, ledger, outbox, clock, policies, deadlines);
+        return new DefaultSagaClient(new SagaStarter(registry, writes, queries, codec, node, clock, deadlines, events),
+                new SagaCommands(writes, queries, signals, outbox, codec, transactionManager, node, clock), sagas,
+                new ResultAwaiter(sagas, codec, node, completions));
+    }
 
-            @Override
-            public java.util.Optional<dev.saga.internal.outbox.LocalWorker> reserveWorker(UUID sagaId) {
-                var node = local.get();
-                return node == null ? java.util.Optional.empty() : node.reserveWorker(sagaId);
-            }
+    /** Counts, backlog and definitions, for operators and monitoring. */
+    @Bean
+    @ConditionalOnMissingBean
+    SagaOperations sagaOperations(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
+            SagaClock clock, SagaProperties properties, RetryPolicies policies) {
+        return new SagaReadModel(registry, queries, steps, outbox, clock, policies, defaultDeadlines(properties));
+    }
 
-            @Override
-            public boolean runsHere(UUID sagaId) {
-                var node = local.get();
-                return node != null && node.runsHere(sagaId);
-            }
-        };
+    private static java.util.Map<String, java.time.Duration> defaultDeadlines(SagaProperties properties) {
         var deadlines = new java.util.HashMap<String, java.time.Duration>();
         properties.sagas().forEach((saga, settings) -> {
             if (settings.deadline() != null) {
                 deadlines.put(saga, settings.deadline());
             }
         });
-        return new DefaultSagaClient(registry, ledger, signals, outbox, writes, queries, codec, transactionManager,
-                wakeUp, clock, deadlines, policies, events, completions);
+        return deadlines;
     }
 
     @Bean
     @ConditionalOnMissingBean
-    RetentionJob sagaRetentionJob(InstanceStore instances, SagaClock clock, SagaProperties properties) {
+    RetentionJob sagaRetentionJob(InstanceStore instances, SagaClock clock, SagaProperties properties,
+            @Qualifier("sagaRetentionScheduler") TaskScheduler scheduler) {
         var retention = properties.retention();
         var keep = new java.util.EnumMap<SagaStatus, java.time.Duration>(SagaStatus.class);
         putIfSet(keep, SagaStatus.COMPLETED, retention.completed());
@@ -334,7 +340,7 @@ public class SagaAutoConfiguration {
         putIfSet(keep, SagaStatus.CANCELLED, retention.cancelled());
         putIfSet(keep, SagaStatus.FAILED, retention.failed());
         putIfSet(keep, SagaStatus.PARKED, retention.parked());
-        return new RetentionJob(instances, clock, keep, retention.batchSize(), retention.interval());
+        return new RetentionJob(instances, clock, keep, retention.batchSize(), retention.interval(), scheduler);
     }
 
     private static void putIfSet(java.util.Map<SagaStatus, java.time.Duration> keep, SagaStatus status,

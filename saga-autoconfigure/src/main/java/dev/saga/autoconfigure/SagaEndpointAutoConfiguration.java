@@ -14,13 +14,14 @@ import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.actuate.SagaEndpoint;
 import dev.saga.actuate.SagaEndpointWebExtension;
 
 /** The {@code sagas} Actuator endpoint, when Actuator is present and the endpoint is exposed. */
 @AutoConfiguration(after = SagaAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnBean(SagaClient.class)
+@ConditionalOnBean({ SagaClient.class, SagaOperations.class })
 @ConditionalOnAvailableEndpoint(SagaEndpoint.class)
 @EnableConfigurationProperties(SagaEndpointProperties.class)
 public final class SagaEndpointAutoConfiguration {
@@ -28,10 +29,11 @@ public final class SagaEndpointAutoConfiguration {
     /** Reads signal payloads with the application's JSON mapper, as the engine reads every payload. */
     @Bean
     @ConditionalOnMissingBean
-    SagaEndpoint sagaEndpoint(SagaClient sagas, ObjectProvider<JsonMapper> mappers,
+    SagaEndpoint sagaEndpoint(SagaClient sagas, SagaOperations operations, ObjectProvider<JsonMapper> mappers,
             ObjectProvider<SanitizingFunction> sanitizingFunctions, SagaEndpointProperties properties) {
-        return new SagaEndpoint(sagas, mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()),
-                sanitizingFunctions.orderedStream().toList(), properties.showValues());
+        var json = mappers.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build());
+        return new SagaEndpoint(sagas, operations, json, sanitizingFunctions.orderedStream().toList(),
+                properties.showValues());
     }
 
     @Bean

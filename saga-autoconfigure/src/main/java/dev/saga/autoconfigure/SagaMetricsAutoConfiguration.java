@@ -9,7 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.metrics.SagaMetrics;
 
 /** Micrometer meters of sagas and steps, when a {@link MeterRegistry} is present. */
@@ -17,12 +17,12 @@ import dev.saga.metrics.SagaMetrics;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, SagaClient.class })
+@ConditionalOnBean({ MeterRegistry.class, SagaOperations.class })
 public class SagaMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SagaMetrics sagaMetrics(SagaClient sagas) {
+    SagaMetrics sagaMetrics(SagaOperations sagas) {
         return new SagaMetrics(sagas, Duration.ofSeconds(5));
     }
 }

@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.saga.SagaBacklog;
-import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.SagaStatus;
 import dev.saga.spi.SagaListener;
 
@@ -34,12 +34,12 @@ import dev.saga.spi.SagaListener;
  */
 public class SagaMetrics implements SagaListener, MeterBinder {
 
-    private final SagaClient sagas;
+    private final SagaOperations sagas;
     private final Duration refresh;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private volatile MeterRegistry registry;
 
-    public SagaMetrics(SagaClient sagas, Duration refresh) {
+    public SagaMetrics(SagaOperations sagas, Duration refresh) {
         this.sagas = sagas;
         this.refresh = refresh;
     }

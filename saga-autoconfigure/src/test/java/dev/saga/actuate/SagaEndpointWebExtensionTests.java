@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.saga.SagaBacklog;
 import dev.saga.SagaClient;
 import dev.saga.SagaDefinitionView;
+import dev.saga.SagaOperations;
 import dev.saga.SagaPage;
 import dev.saga.SagaPayloadException;
 import dev.saga.SagaQuery;
@@ -58,6 +59,7 @@ class SagaEndpointWebExtensionTests {
     private static final SecurityContext VIEWER = new User("bob", Set.of("viewer"));
 
     private final SagaClient sagas = mock(SagaClient.class);
+    private final SagaOperations operations = mock(SagaOperations.class);
 
     @Test
     void hidesPayloadsFromEveryoneByDefaultButShowsErrors() {
@@ -228,7 +230,7 @@ class SagaEndpointWebExtensionTests {
     @Test
     void readsSignalPayloadsWithTheMapperItIsGiven() {
         var lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
-        var web = new SagaEndpointWebExtension(new SagaEndpoint(sagas, lenient, List.of(), Show.NEVER), Show.NEVER,
+        var web = new SagaEndpointWebExtension(new SagaEndpoint(sagas, operations, lenient, List.of(), Show.NEVER), Show.NEVER,
                 Set.of());
         when(sagas.signal(eq(ID), eq("signed"), any())).thenReturn(SignalResult.DELIVERED);
 
@@ -238,7 +240,7 @@ class SagaEndpointWebExtensionTests {
     }
 
     private SagaEndpoint endpoint(Show show, List<SanitizingFunction> functions) {
-        return new SagaEndpoint(sagas, JsonMapper.builder().build(), functions, show);
+        return new SagaEndpoint(sagas, operations, JsonMapper.builder().build(), functions, show);
     }
 
     private SagaEndpointWebExtension web(Show show, Set<String> roles) {
@@ -258,9 +260,9 @@ class SagaEndpointWebExtensionTests {
                         Instant.EPOCH, null, null),
                 new SagaStepView(1, "SIGNAL", "signed", "COMPLETED", null, null, "{\"by\":\"Ada\"}", null, List.of(),
                         Instant.EPOCH, Instant.EPOCH, null)));
-        when(sagas.countByNameAndStatus()).thenReturn(Map.of("order-fulfilment", Map.of(SagaStatus.FAILED, 1L)));
-        when(sagas.backlog()).thenReturn(new SagaBacklog(0, Duration.ZERO, 1));
-        when(sagas.definitions()).thenReturn(new SagaDefinitionView(
+        when(operations.countByNameAndStatus()).thenReturn(Map.of("order-fulfilment", Map.of(SagaStatus.FAILED, 1L)));
+        when(operations.backlog()).thenReturn(new SagaBacklog(0, Duration.ZERO, 1));
+        when(operations.definitions()).thenReturn(new SagaDefinitionView(
                 List.of(new SagaDefinitionView.SagaInfo("order-fulfilment", 1, "Shop.run(Order)", null)), List.of()));
     }
 

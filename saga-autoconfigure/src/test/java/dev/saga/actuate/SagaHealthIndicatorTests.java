@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 
 import dev.saga.SagaBacklog;
-import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.spi.DispatcherStatus;
 
 /** The thresholds that turn the sagas health indicator OUT_OF_SERVICE or DOWN. */
 class SagaHealthIndicatorTests {
 
-    private final SagaClient sagas = mock(SagaClient.class);
+    private final SagaOperations sagas = mock(SagaOperations.class);
     private final DispatcherStatus dispatcher = mock(DispatcherStatus.class);
     private final SagaHealthIndicator indicator = new SagaHealthIndicator(sagas, dispatcher,
             new SagaHealthIndicator.Thresholds(10, Duration.ofMinutes(5)));

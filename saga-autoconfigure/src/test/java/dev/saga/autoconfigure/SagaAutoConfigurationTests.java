@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.internal.dispatch.SagaDispatcher;
 import dev.saga.testsupport.TestDatabase;
 
@@ -42,7 +48,8 @@ class SagaAutoConfigurationTests {
     @Test
     void configuresTheEngineOnTheApplicationsDataSource() {
         runner().run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class).hasSingleBean(SagaDispatcher.class);
+            assertThat(context).hasNotFailed().hasSingleBean(SagaClient.class).hasSingleBean(SagaDispatcher.class)
+                    .hasSingleBean(SagaOperations.class);
             assertThat(context.getBean(SagaDispatcher.class).isRunning()).isTrue();
         });
     }
@@ -114,6 +121,26 @@ class SagaAutoConfigurationTests {
             assertThat(jdbc.queryForObject("select count(*) from public.test_effect", Integer.class))
                     .as("the application's migration ran beside the engine's").isZero();
         });
+    }
+
+    @Test
+    void keepsItsThreadPoolsToItselfSoTheApplicationGetsBootsExecutorAndScheduler() {
+        runner().withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+                TaskSchedulingAutoConfiguration.class)).withUserConfiguration(Scheduling.class).run(context -> {
+            assertThat(context).hasNotFailed().hasBean("sagaWorkerExecutor").hasBean("sagaDispatcherScheduler")
+                    .hasBean("sagaRetentionScheduler").hasBean("sagaClockCheckScheduler");
+            assertThat(context.getBean(TaskScheduler.class)).as("what @Scheduled methods run on")
+                    .isSameAs(context.getBean("taskScheduler"));
+            assertThat(context.getBean(ThreadPoolTaskExecutor.class)).as("Boot's did not back off, and is injected")
+                    .isSameAs(context.getBean("applicationTaskExecutor"));
+            assertThat(context.getBean("sagaWorkerExecutor", ThreadPoolTaskExecutor.class).getThreadNamePrefix())
+                    .isEqualTo("saga-worker-");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class Scheduling {
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 /**
- * The {@link dev.saga.SagaClient} implementation: starting sagas inside the caller's transaction
- * and reading their state.
+ * The {@link dev.saga.SagaClient} and {@link dev.saga.SagaOperations} implementations: starting,
+ * signalling, cancelling and retrying sagas in the caller's transaction, reading their state as
+ * views, and waiting for their outcome.
  */
 package dev.saga.internal.client;

@@ -1,5 +1,5 @@
 /**
  * The dispatcher: its lifecycle, the poller that claims due work for free workers, the bounded
- * worker pool, lease renewal and the local wake-up after a start commits.
+ * worker pool and its permits, lease renewal, and the workers held for sagas started here.
  */
 package dev.saga.internal.dispatch;

@@ -17,6 +17,9 @@ import dev.saga.internal.ledger.InstanceRecord;
  */
 public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, InstanceRecord startedHere) {
 
+    /** The fencing number of a saga claimed at its start, by the node that started it. */
+    public static final long FIRST_FENCING = 1;
+
     /** A claim taken from the outbox. */
     public Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
         this(sagaId, fencing, recoveries, wakeups, null);
@@ -24,6 +27,6 @@ public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, Inst
 
     /** The claim a saga started on this node holds from its first commit. */
     public static Claim startedHere(InstanceRecord started) {
-        return new Claim(started.id(), LocalWorker.FIRST_FENCING, 0, 0, started);
+        return new Claim(started.id(), FIRST_FENCING, 0, 0, started);
     }
 }

@@ -1,25 +1,14 @@
 package dev.saga.internal.replay;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import dev.saga.SagaStatus;
-import dev.saga.internal.outbox.LocalCompletions;
 
 /** How one run of a claimed saga ended, as {@link SagaRunner#run} reports it. */
 public sealed interface RunOutcome {
 
-    /** What callers waiting on this node are told: the outcome of a finished saga, else nothing. */
-    default Optional<LocalCompletions.Finished> completion() {
-        return Optional.empty();
-    }
-
     /** The run recorded a terminal status (committed), with the saga's output or error. */
     record Finished(String name, SagaStatus status, String output, String error) implements RunOutcome {
-        @Override
-        public Optional<LocalCompletions.Finished> completion() {
-            return Optional.of(new LocalCompletions.Finished(name, status, output, error));
-        }
     }
 
     /** The saga waits (a signal, a timer, a backoff): released, its work due again after the delay. */

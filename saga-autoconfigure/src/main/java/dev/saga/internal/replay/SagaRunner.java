@@ -26,6 +26,7 @@ import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
+import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.time.SagaClock;
 

@@ -1,12 +1,14 @@
 package dev.saga.internal.retention;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.TaskScheduler;
 
 import dev.saga.SagaStatus;
 import dev.saga.internal.ledger.InstanceStore;
@@ -14,7 +16,8 @@ import dev.saga.internal.time.SagaClock;
 
 /**
  * Deletes finished sagas once they are older than their outcome's retention, a bounded batch per
- * statement so that no delete holds many locks for long. Runs on a schedule of its own.
+ * statement so that no delete holds many locks for long. Runs on a scheduler of its own (a Spring
+ * bean), so that a slow delete delays nothing else.
  */
 public final class RetentionJob implements SmartLifecycle {
 
@@ -25,19 +28,22 @@ public final class RetentionJob implements SmartLifecycle {
     private final Map<SagaStatus, Duration> retention;
     private final int batchSize;
     private final Duration interval;
-    private volatile ThreadPoolTaskScheduler scheduler;
+    private final TaskScheduler scheduler;
+    private ScheduledFuture<?> runs;
 
     /**
      * @param retention how long finished sagas of each terminal status are kept; statuses not in
      *     the map are kept for ever
+     * @param scheduler runs the job every interval from its start to its stop
      */
     public RetentionJob(InstanceStore instances, SagaClock clock, Map<SagaStatus, Duration> retention, int batchSize,
-            Duration interval) {
+            Duration interval, TaskScheduler scheduler) {
         this.instances = instances;
         this.clock = clock;
         this.retention = Map.copyOf(retention);
         this.batchSize = batchSize;
         this.interval = interval;
+        this.scheduler = scheduler;
     }
 
     /** Deletes every finished saga past its retention now; returns how many. */
@@ -59,31 +65,28 @@ public final class RetentionJob implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (scheduler != null || retention.isEmpty()) {
+        if (runs != null || retention.isEmpty()) {
             return;
         }
-        scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setThreadNamePrefix("saga-retention-");
-        scheduler.initialize();
-        scheduler.scheduleWithFixedDelay(() -> {
+        runs = scheduler.scheduleWithFixedDelay(() -> {
             try {
                 deleteExpired();
             } catch (RuntimeException e) {
                 log.warn("Saga retention could not delete finished sagas: {}", e.getMessage());
             }
-        }, java.time.Instant.now().plus(interval), interval);
+        }, Instant.now().plus(interval), interval);
     }
 
     @Override
     public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
+        if (runs != null) {
+            runs.cancel(true);
+            runs = null;
         }
     }
 
     @Override
-    public boolean isRunning() {
-        return scheduler != null;
+    public synchronized boolean isRunning() {
+        return runs != null;
     }
 }

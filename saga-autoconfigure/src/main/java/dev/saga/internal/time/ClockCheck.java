@@ -3,12 +3,13 @@ package dev.saga.internal.time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Compares this node's clock with the database's, at startup and then every few minutes, and
@@ -24,19 +25,23 @@ public final class ClockCheck implements SmartLifecycle {
     private final Supplier<Instant> databaseTime;
     private final Duration tolerance;
     private final Duration every;
+    private final TaskScheduler scheduler;
     private volatile boolean apart;
-    private volatile ThreadPoolTaskScheduler scheduler;
+    private ScheduledFuture<?> checks;
 
     /**
      * @param databaseTime the database's current time (a query)
      * @param tolerance how far apart the clocks may be before a warning
      * @param every how often the clocks are compared after the first time
+     * @param scheduler compares them, from the check's start to its stop
      */
-    public ClockCheck(SagaClock clock, Supplier<Instant> databaseTime, Duration tolerance, Duration every) {
+    public ClockCheck(SagaClock clock, Supplier<Instant> databaseTime, Duration tolerance, Duration every,
+            TaskScheduler scheduler) {
         this.clock = clock;
         this.databaseTime = databaseTime;
         this.tolerance = tolerance;
         this.every = every;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -82,26 +87,21 @@ public final class ClockCheck implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (scheduler != null) {
-            return;
+        if (checks == null) {
+            checks = scheduler.scheduleWithFixedDelay(this::check, Instant.now(), every);
         }
-        scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setThreadNamePrefix("saga-clock-check-");
-        scheduler.setDaemon(true);
-        scheduler.initialize();
-        scheduler.scheduleWithFixedDelay(this::check, Instant.now(), every);
     }
 
     @Override
     public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdown();
-            scheduler = null;
+        if (checks != null) {
+            checks.cancel(true);
+            checks = null;
         }
     }
 
     @Override
-    public boolean isRunning() {
-        return scheduler != null;
+    public synchronized boolean isRunning() {
+        return checks != null;
     }
 }

@@ -277,15 +277,15 @@ class OutboxFuzzTests {
             boolean here = random.nextBoolean();
             var leaseEnd = now.plusMillis(LEASE_MS);
             writes.insertInstance(sagaId, "fuzz", 1, null, "{}", null, now, here ? leaseEnd : now, here ? id : null,
-                    here ? LocalWorker.FIRST_FENCING : 0);
+                    here ? Claim.FIRST_FENCING : 0);
             started.add(sagaId);
             if (!here) {
                 return;
             }
-            var mine = new Held(new Claim(sagaId, LocalWorker.FIRST_FENCING, 0, 0), leaseEnd);
+            var mine = new Held(new Claim(sagaId, Claim.FIRST_FENCING, 0, 0), leaseEnd);
             held.put(sagaId, mine);
             var confirmedUntil = now().plusMillis(LEASE_MS);
-            if (claims.confirmStartedHere(sagaId, id, LocalWorker.FIRST_FENCING, confirmedUntil)) {
+            if (claims.confirmStartedHere(sagaId, id, Claim.FIRST_FENCING, confirmedUntil)) {
                 held.put(sagaId, new Held(mine.claim(), confirmedUntil));
             } else {
                 held.remove(sagaId);

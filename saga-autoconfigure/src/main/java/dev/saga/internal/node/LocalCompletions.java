@@ -1,4 +1,4 @@
-package dev.saga.internal.outbox;
+package dev.saga.internal.node;
 
 import java.util.ArrayList;
 import java.util.List;

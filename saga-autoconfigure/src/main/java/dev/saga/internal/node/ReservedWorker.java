@@ -1,4 +1,4 @@
-package dev.saga.internal.outbox;
+package dev.saga.internal.node;
 
 import java.time.Instant;
 
@@ -9,10 +9,7 @@ import dev.saga.internal.ledger.InstanceRecord;
  * claimed by this node with this lease; after the commit the worker runs it, or, should the start
  * roll back, is given back.
  */
-public interface LocalWorker {
-
-    /** The fencing number a saga claimed at its start carries. */
-    long FIRST_FENCING = 1;
+public interface ReservedWorker {
 
     String nodeId();
 

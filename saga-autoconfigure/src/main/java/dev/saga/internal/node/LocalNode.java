@@ -1,11 +1,15 @@
-package dev.saga.internal.outbox;
+package dev.saga.internal.node;
 
 import java.util.Optional;
 import java.util.UUID;
 
-/** Told when new work was committed, so it can run without waiting for the next poll. */
-public interface WorkListener {
+/**
+ * This node's dispatcher as a start, a signal and a waiting caller see it. The dispatcher
+ * implements it; the client reaches it through {@link LazyLocalNode}.
+ */
+public interface LocalNode {
 
+    /** Work was committed on this node: look for it now rather than at the next poll. */
     void workAdded();
 
     /**
@@ -14,12 +18,8 @@ public interface WorkListener {
      *
      * @return empty when no worker is free (the saga is then written as due work for any node)
      */
-    default Optional<LocalWorker> reserveWorker(UUID sagaId) {
-        return Optional.empty();
-    }
+    Optional<ReservedWorker> reserveWorker(UUID sagaId);
 
     /** Whether a worker of this node holds the saga now (it tells {@link LocalCompletions} when it ends). */
-    default boolean runsHere(UUID sagaId) {
-        return false;
-    }
+    boolean runsHere(UUID sagaId);
 }

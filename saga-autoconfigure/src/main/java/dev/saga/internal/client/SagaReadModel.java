@@ -1,0 +1,131 @@
+package dev.saga.internal.client;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.saga.SagaBacklog;
+import dev.saga.SagaDefinitionView;
+import dev.saga.SagaOperations;
+import dev.saga.SagaPage;
+import dev.saga.SagaQuery;
+import dev.saga.SagaStatus;
+import dev.saga.SagaStepView;
+import dev.saga.SagaView;
+import dev.saga.UnknownSagaException;
+import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.ledger.InstanceQueries;
+import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStore;
+import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.retry.RetryPolicies;
+import dev.saga.internal.retry.RetryPolicy;
+import dev.saga.internal.time.SagaClock;
+
+/**
+ * The engine's records as the public views: one saga, a page of them, a timeline, and for
+ * operators the counts, the backlog and the definitions found at startup. Reads only.
+ */
+public final class SagaReadModel implements SagaOperations {
+
+    private final SagaRegistry registry;
+    private final InstanceQueries queries;
+    private final StepStore steps;
+    private final OutboxStore outbox;
+    private final SagaClock clock;
+    private final RetryPolicies policies;
+    private final Map<String, Duration> defaultDeadlines;
+
+    public SagaReadModel(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
+            SagaClock clock, RetryPolicies policies, Map<String, Duration> defaultDeadlines) {
+        this.registry = registry;
+        this.queries = queries;
+        this.steps = steps;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.policies = policies;
+        this.defaultDeadlines = Map.copyOf(defaultDeadlines);
+    }
+
+    public Optional<SagaView> find(UUID sagaId) {
+        return queries.findInstance(sagaId).map(instance -> instance.toView());
+    }
+
+    /** The saga as it stands now. */
+    SagaView require(UUID sagaId) {
+        return find(sagaId).orElseThrow(() -> unknown(sagaId));
+    }
+
+    static UnknownSagaException unknown(UUID sagaId) {
+        return new UnknownSagaException("No saga with id " + sagaId);
+    }
+
+    public SagaPage list(SagaQuery query) {
+        return queries.list(query);
+    }
+
+    public List<SagaStepView> timeline(UUID sagaId) {
+        require(sagaId);
+        return steps.steps(sagaId).stream().map(SagaReadModel::view).toList();
+    }
+
+    private static SagaStepView view(StepRecord row) {
+        var attempts = row.attempts().stream().map(a -> new SagaStepView.Attempt(a.attempt(), a.startedAt(),
+                a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
+                a.error())).toList();
+        return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(),
+                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
+    }
+
+    @Override
+    public Map<String, Map<SagaStatus, Long>> countByNameAndStatus() {
+        return queries.countByNameAndStatus();
+    }
+
+    @Override
+    public SagaBacklog backlog() {
+        var now = clock.now();
+        var due = outbox.backlog(now);
+        var age = due.oldestDueAt() == null ? Duration.ZERO : Duration.between(due.oldestDueAt(), now);
+        return new SagaBacklog(due.due(), age.isNegative() ? Duration.ZERO : age, queries.countNeedingOperator());
+    }
+
+    @Override
+    public SagaDefinitionView definitions() {
+        var sagas = registry.allVersions().stream()
+                .map(saga -> new SagaDefinitionView.SagaInfo(saga.name(), saga.version(), describe(saga.entryMethod()),
+                        defaultDeadlines.get(saga.name())))
+                .toList();
+        var steps = registry.steps().stream().sorted(Comparator.comparing(StepDefinition::name))
+                .map(this::info).toList();
+        return new SagaDefinitionView(sagas, steps);
+    }
+
+    private SagaDefinitionView.StepInfo info(StepDefinition step) {
+        var retry = new TreeMap<String, SagaDefinitionView.RetryInfo>();
+        registry.sagas().forEach(saga -> retry.put(saga.name(), info(policies.forStep(saga.name(), step))));
+        return new SagaDefinitionView.StepInfo(step.name(), describe(step.method()),
+                step.pivot() ? "PIVOT" : step.compensable() ? "COMPENSATABLE" : "RETRIABLE",
+                step.compensation() == null ? null : describe(step.compensation()), step.transactional(), retry);
+    }
+
+    private static SagaDefinitionView.RetryInfo info(RetryPolicy policy) {
+        return new SagaDefinitionView.RetryInfo(policy.maxRetries(), policy.delay(), policy.multiplier(),
+                policy.maxDelay(), policy.jitter(), policy.includes().stream().map(Class::getName).toList(),
+                policy.excludes().stream().map(Class::getName).toList(), policy.timeout());
+    }
+
+    private static String describe(Method method) {
+        return method.getDeclaringClass().getName() + "." + method.getName() + "("
+                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+                + ")";
+    }
+}
