@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
+import dev.saga.internal.replay.SagaContextDecorator;
+
 /**
  * The engine's threads, as Spring beans that Spring shuts down. None is a default candidate for
  * injection, so the application's {@code @Async} and {@code @Scheduled} methods keep Boot's
@@ -45,6 +47,24 @@ class SagaThreadPools {
         var scheduler = oneThread("saga-dispatcher-", false);
         scheduler.setAcceptTasksAfterContextClose(true);
         return scheduler;
+    }
+
+    /**
+     * The threads of step attempts with a timeout: one per worker (see guarantees.md), and no
+     * queue, so an attempt gets a thread now or the saga waits for one, never past its timeout in
+     * a queue. Its decorator carries the step's saga context and MDC to the thread. It takes tasks
+     * until it is destroyed: sagas that finish while the dispatcher stops still run their timed
+     * steps.
+     */
+    @Bean(defaultCandidate = false)
+    @ConditionalOnMissingBean(name = "sagaTimedStepExecutor")
+    ThreadPoolTaskExecutor sagaTimedStepExecutor(SagaProperties properties) {
+        int threads = properties.dispatcher().workerThreads();
+        var executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads).maxPoolSize(threads).queueCapacity(0)
+                .threadNamePrefix("saga-timed-step-").taskDecorator(new SagaContextDecorator())
+                .acceptTasksAfterContextClose(true).build();
+        executor.setDaemon(true);
+        return executor;
     }
 
     /** The retention job's thread. */

@@ -10,9 +10,11 @@ import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfigurati
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
@@ -135,6 +137,25 @@ class SagaAutoConfigurationTests {
                     .isSameAs(context.getBean("applicationTaskExecutor"));
             assertThat(context.getBean("sagaWorkerExecutor", ThreadPoolTaskExecutor.class).getThreadNamePrefix())
                     .isEqualTo("saga-worker-");
+        });
+    }
+
+    @Test
+    void opensItsTablesOnlyAfterBootsDatabaseInitializersRanItsMigrationAmongThem() {
+        runner().run(context -> {
+            assertThat(context).hasNotFailed();
+            var template = context.getBeanFactory().getBeanDefinition("sagaJdbcTemplate");
+            assertThat(template.getDependsOn()).as("ordered by Boot's detectors, not by a bean name")
+                    .contains("sagaSchemaMigration");
+        });
+    }
+
+    @Test
+    void leavesTheApplicationsJdbcTemplateAsBootMakesIt() {
+        runner().withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class)).run(context -> {
+            assertThat(context).hasNotFailed().hasBean("jdbcTemplate").hasBean("sagaJdbcTemplate");
+            assertThat(context.getBean(JdbcTemplate.class)).as("what the application injects")
+                    .isSameAs(context.getBean("jdbcTemplate"));
         });
     }
 

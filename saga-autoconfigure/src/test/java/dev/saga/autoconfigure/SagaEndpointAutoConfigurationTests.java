@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.SignalResult;
 import dev.saga.actuate.SagaEndpoint;
 import dev.saga.actuate.SagaEndpointWebExtension;
@@ -105,6 +106,11 @@ class SagaEndpointAutoConfigurationTests {
         @Bean
         SagaClient sagaClient() {
             return mock(SagaClient.class);
+        }
+
+        @Bean
+        SagaOperations sagaOperations() {
+            return mock(SagaOperations.class);
         }
     }
 

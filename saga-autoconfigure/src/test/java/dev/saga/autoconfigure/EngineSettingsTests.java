@@ -17,11 +17,11 @@ import dev.saga.internal.retry.RetryPolicy;
  * The retry keys bind as the engine's own records: {@code saga.retry.*} to the default policy,
  * {@code saga.sagas.*} straight to retry layers. Bound with Spring Boot's binder, without a context.
  */
-class RetrySettingsMapperTests {
+class EngineSettingsTests {
 
     @Test
     void turnsTheDocumentedDefaultsIntoTheDefaultPolicy() {
-        var policies = RetrySettingsMapper.retryPolicies(bind(Map.of()));
+        var policies = EngineSettings.retryPolicies(bind(Map.of()));
 
         assertThat(policies.defaults()).isEqualTo(new RetryPolicy(3, Duration.ofSeconds(1), 2.0,
                 Duration.ofMinutes(1), Duration.ofMillis(100), List.of(), List.of(), Duration.ZERO));
@@ -34,7 +34,7 @@ class RetrySettingsMapperTests {
                 "saga.retry.includes", "java.io.IOException", "saga.retry.excludes",
                 "java.io.FileNotFoundException,java.lang.IllegalArgumentException", "saga.retry.timeout", "3s"));
 
-        assertThat(RetrySettingsMapper.defaults(properties.retry())).isEqualTo(new RetryPolicy(5,
+        assertThat(EngineSettings.defaults(properties.retry())).isEqualTo(new RetryPolicy(5,
                 Duration.ofMillis(20), 1.5, Duration.ofSeconds(2), Duration.ZERO, List.of(java.io.IOException.class),
                 List.of(java.io.FileNotFoundException.class, IllegalArgumentException.class), Duration.ofSeconds(3)));
     }
@@ -55,7 +55,7 @@ class RetrySettingsMapperTests {
                 Map.entry("charge", new RetryLayer(null, Duration.ofMillis(5), null, null, null, null, null, null)),
                 Map.entry("payments.refund", new RetryLayer(null, null, 1.0, null, null, null, null, null)));
         assertThat(order.deadline()).isEqualTo(Duration.ofHours(1));
-        assertThat(RetrySettingsMapper.layers(properties.sagas()).problems(List.of(), List.of()))
+        assertThat(EngineSettings.layers(properties.sagas()).problems(List.of(), List.of()))
                 .containsExactly("Configuration key saga.sagas.order names no saga; known sagas: []");
     }
 
