@@ -412,18 +412,19 @@ class StatementConcurrencyTests {
             if (instance == null) {
                 return; // deleted by retention; its outbox row went with it
             }
-            if (instance.status().isTerminal()) {
+            if (instance.saga().status().isTerminal()) {
                 inTransaction(() -> outbox.remove(sagaId, node.id));
                 return;
             }
             var history = ledger.steps(sagaId);
-            if (instance.status() == SagaStatus.COMPENSATING || instance.cancelReason() != null) {
-                compensate(instance.status(), instance.cancelReason(), instance.run(), history);
+            if (instance.saga().status() == SagaStatus.COMPENSATING || instance.cancelReason() != null) {
+                compensate(instance.saga().status(), instance.cancelReason(), instance.saga().run(), history);
                 return;
             }
             int seq = nextSeq(history);
             if (seq == 0) {
-                recordEffect(instance.run(), StepRecord.completed(sagaId, 0, StepKind.STEP, SAGA + ".work", "\"done\"",
+                recordEffect(instance.saga().run(), StepRecord.completed(sagaId, 0, StepKind.STEP, SAGA + ".work",
+                        "\"done\"",
                         Instant.now()));
                 seq = 1;
             }
@@ -442,8 +443,8 @@ class StatementConcurrencyTests {
                         throw new IllegalStateException("signal " + pending.get().id() + " consumed by another run");
                     }
                 });
-                round.completed(sagaId, instance.run(), at, fence);
-                if (at == 1 && instance.run() == 1 && ThreadLocalRandom.current().nextInt(4) == 0) {
+                round.completed(sagaId, instance.saga().run(), at, fence);
+                if (at == 1 && instance.saga().run() == 1 && ThreadLocalRandom.current().nextInt(4) == 0) {
                     continueAsNew();
                     return;
                 }

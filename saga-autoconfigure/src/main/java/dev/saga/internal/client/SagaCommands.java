@@ -33,7 +33,8 @@ public final class SagaCommands {
     private final LocalNode node;
     private final SagaClock clock;
 
-    public SagaCommands(CallerWrites writes, InstanceQueries queries, SignalStore signals, OutboxStore outbox, PayloadCodec codec,
+    public SagaCommands(CallerWrites writes, InstanceQueries queries, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec,
             PlatformTransactionManager transactionManager, LocalNode node, SagaClock clock) {
         this.writes = writes;
         this.queries = queries;
@@ -78,11 +79,11 @@ public final class SagaCommands {
         SqlSupport.storableText(reason, "reason");
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
-        refuseCancel(sagaId, requireInstance(sagaId).status());
+        refuseCancel(sagaId, requireInstance(sagaId).saga().status());
         transaction.executeWithoutResult(status -> {
             if (!writes.requestCancel(sagaId, why)) {
                 // not RUNNING (any more): compensating already (nothing to do), or finished meanwhile
-                refuseCancel(sagaId, requireInstance(sagaId).status());
+                refuseCancel(sagaId, requireInstance(sagaId).saga().status());
                 return;
             }
             // the outbox only with the instance locked (the engine's lock order): a claim in progress then

@@ -23,6 +23,7 @@ import dev.saga.UnknownSagaException;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.InstanceQueries;
+import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
@@ -56,7 +57,7 @@ public final class SagaReadModel implements SagaOperations {
     }
 
     public Optional<SagaView> find(UUID sagaId) {
-        return queries.findInstance(sagaId).map(instance -> instance.toView());
+        return queries.findInstance(sagaId).map(InstanceRecord::saga);
     }
 
     /** The saga as it stands now. */
@@ -82,7 +83,8 @@ public final class SagaReadModel implements SagaOperations {
                 a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
                 a.error())).toList();
         return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(),
-                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
+                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(),
+                        row.nextAttemptAt());
     }
 
     @Override

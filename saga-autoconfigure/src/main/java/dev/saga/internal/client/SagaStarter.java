@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.util.ClassUtils;
 
 import dev.saga.SagaStatus;
+import dev.saga.SagaView;
 import dev.saga.StartOptions;
 import dev.saga.UnknownSagaException;
 import dev.saga.internal.codec.PayloadCodec;
@@ -87,8 +88,8 @@ public final class SagaStarter {
         if (!inserted) {
             return queries.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
         }
-        var started = new InstanceRecord(id, saga.name(), saga.version(), effective.businessKey(), SagaStatus.RUNNING,
-                inputJson, null, null, Claim.FIRST_FENCING, null, deadline, 1, 0, now, now, null);
+        var started = new InstanceRecord(new SagaView(id, saga.name(), saga.version(), effective.businessKey(),
+                SagaStatus.RUNNING, inputJson, null, null, 1, 0, deadline, now, now, null), Claim.FIRST_FENCING, null);
         // one statement, so without a caller's transaction it has committed here already; in a transaction
         // whose outcome is unknown the worker runs too: it confirms the saga exists before it runs anything
         AfterCommit.run(() -> {

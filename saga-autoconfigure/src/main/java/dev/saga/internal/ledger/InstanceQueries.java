@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
+import dev.saga.SagaView;
 
 /**
  * Reads saga instances ({@code saga_instance}) for callers and operators: one saga, a filtered page,
@@ -83,7 +84,7 @@ public final class InstanceQueries {
         pageArguments.add(query.size());
         pageArguments.add((long) query.page() * query.size());
         var sagas = jdbc.query(withHistory + filter.where() + PAGE, InstanceQueries::instance, pageArguments.toArray());
-        return new SagaPage(sagas.stream().map(InstanceRecord::toView).toList(), query.page(), query.size(), total);
+        return new SagaPage(sagas.stream().map(InstanceRecord::saga).toList(), query.page(), query.size(), total);
     }
 
     /** How many instances there are of each name, by status. */
@@ -132,11 +133,11 @@ public final class InstanceQueries {
     }
 
     private static InstanceRecord instance(ResultSet rs, int row) throws SQLException {
-        return new InstanceRecord(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
+        var saga = new SagaView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
                 rs.getString("business_key"), SagaStatus.valueOf(rs.getString("status")), rs.getString("input"),
-                rs.getString("output"), rs.getString("error"), rs.getLong("fencing"), rs.getString("cancel_reason"),
-                SqlSupport.instant(rs, "deadline_at"), rs.getInt("run"), rs.getInt("history"),
-                SqlSupport.instant(rs, "created_at"), SqlSupport.instant(rs, "updated_at"),
-                SqlSupport.instant(rs, "finished_at"));
+                rs.getString("output"), rs.getString("error"), rs.getInt("run"), rs.getInt("history"),
+                SqlSupport.instant(rs, "deadline_at"), SqlSupport.instant(rs, "created_at"),
+                SqlSupport.instant(rs, "updated_at"), SqlSupport.instant(rs, "finished_at"));
+        return new InstanceRecord(saga, rs.getLong("fencing"), rs.getString("cancel_reason"));
     }
 }

@@ -1,32 +1,13 @@
 package dev.saga.internal.ledger;
 
-import java.time.Instant;
-import java.util.UUID;
-
-import dev.saga.SagaStatus;
 import dev.saga.SagaView;
 
-/** A row of {@code saga_instance}. */
-public record InstanceRecord(
-        UUID id,
-        String name,
-        int version,
-        String businessKey,
-        SagaStatus status,
-        String input,
-        String output,
-        String error,
-        long fencing,
-        String cancelReason,
-        Instant deadline,
-        int run,
-        int historySize,
-        Instant createdAt,
-        Instant updatedAt,
-        Instant finishedAt) {
-
-    public SagaView toView() {
-        return new SagaView(id, name, version, businessKey, status, input, output, error, run, historySize, deadline,
-                createdAt, updatedAt, finishedAt);
-    }
+/**
+ * A row of {@code saga_instance}: what a user sees of the saga, and what only the engine reads.
+ *
+ * @param saga the saga as {@link dev.saga.SagaClient#find} shows it
+ * @param fencing the number of the latest claim; every write of a run carries it
+ * @param cancelReason why a cancellation was requested, or {@code null} when none was
+ */
+public record InstanceRecord(SagaView saga, long fencing, String cancelReason) {
 }

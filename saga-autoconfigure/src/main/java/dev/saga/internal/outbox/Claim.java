@@ -27,6 +27,6 @@ public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, Inst
 
     /** The claim a saga started on this node holds from its first commit. */
     public static Claim startedHere(InstanceRecord started) {
-        return new Claim(started.id(), FIRST_FENCING, 0, 0, started);
+        return new Claim(started.saga().id(), FIRST_FENCING, 0, 0, started);
     }
 }

@@ -45,7 +45,8 @@ final class ForwardRun {
     private final RunEndings endings;
     private final String nodeId;
 
-    ForwardRun(StepStore steps, InstanceStore instances, SignalStore signals, OutboxStore outbox, PayloadCodec codec, ReplayEngine engine,
+    ForwardRun(StepStore steps, InstanceStore instances, SignalStore signals, OutboxStore outbox,
+            PayloadCodec codec, ReplayEngine engine,
             TransactionTemplate transaction, Function<String, Object> beans, SagaClock clock, RunEndings endings,
             String nodeId) {
         this.steps = steps;
@@ -63,7 +64,7 @@ final class ForwardRun {
 
     RunOutcome run(Claim claim, Fence fence, SagaDefinition saga, InstanceRecord instance) {
         var history = claim.startedHere() != null ? List.<StepRecord>of() : steps.steps(fence.sagaId());
-        var execution = new SagaExecution(fence, saga, instance.run());
+        var execution = new SagaExecution(fence, saga, instance.saga().run());
         String outputJson;
         var previous = SagaContextHolder.bind(engine.open(execution, history));
         try {
@@ -72,14 +73,14 @@ final class ForwardRun {
         } catch (SagaControl.Suspend suspend) {
             return endings.release(claim, suspend.resumeAfter());
         } catch (SagaControl.ContinueAsNew next) {
-            return continueAsNew(claim, fence, saga, instance.run(), next.input());
+            return continueAsNew(claim, fence, saga, instance.saga().run(), next.input());
         } catch (SagaControl.NonDeterminism nonDeterminism) {
             return endings.park(fence, nonDeterminism.getMessage());
         } catch (SagaControl.Fail fail) {
             log.error("Saga {} FAILED: {}", fence.sagaId(), fail.getMessage());
             return endings.finish(fence, SagaStatus.FAILED, null, fail.getMessage());
         } catch (SagaControl.Cancel cancel) {
-            return endings.startCompensating(claim, fence, saga.name(), instance.run(),
+            return endings.startCompensating(claim, fence, saga.name(), instance.saga().run(),
                     RunEndings.cancelled(cancel.getMessage()), true);
         } catch (SagaControl.Abandon | SagaControl.EngineFailure notTheSagas) {
             throw notTheSagas;
@@ -107,7 +108,8 @@ final class ForwardRun {
 
     private RunOutcome continueAsNew(Claim claim, Fence fence, SagaDefinition saga, int run, Object input) {
         var inputType = saga.takesInput() ? saga.entryMethod().getParameterTypes()[0] : null;
-        if (inputType != null && input != null && !ClassUtils.resolvePrimitiveIfNecessary(inputType).isInstance(input)) {
+        if (inputType != null && input != null
+                && !ClassUtils.resolvePrimitiveIfNecessary(inputType).isInstance(input)) {
             return endings.startCompensating(claim, fence, saga.name(), run, "java.lang.IllegalArgumentException:"
                     + " Sagas.continueAsNew(...) was given a " + input.getClass().getName() + " but saga '"
                     + saga.name() + "' takes a " + inputType.getName(), false);
@@ -130,7 +132,7 @@ final class ForwardRun {
     private Object invokeEntry(SagaDefinition saga, InstanceRecord instance) throws Throwable {
         Object bean = beans.apply(saga.beanName());
         Object[] arguments = saga.takesInput()
-                ? new Object[] {codec.read(instance.input(), saga.inputType(), "input of saga " + saga.name())}
+                ? new Object[] {codec.read(instance.saga().input(), saga.inputType(), "input of saga " + saga.name())}
                 : new Object[0];
         var entry = saga.entryMethod();
         ReflectionUtils.makeAccessible(entry);

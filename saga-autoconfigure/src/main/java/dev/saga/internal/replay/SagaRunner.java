@@ -109,11 +109,11 @@ public final class SagaRunner {
         if (instance == null) {
             return new RunOutcome.NothingToRun(); // deleted meanwhile; its outbox row went with it
         }
-        if (instance.status().isTerminal()) {
+        if (instance.saga().status().isTerminal()) {
             transaction.executeWithoutResult(status -> outbox.remove(claim.sagaId(), nodeId()));
             return new RunOutcome.NothingToRun();
         }
-        var saga = registry.saga(instance.name(), instance.version()).orElse(null);
+        var saga = registry.saga(instance.saga().name(), instance.saga().version()).orElse(null);
         if (saga == null) {
             return endings.park(fence, notDeployed(instance));
         }
@@ -130,22 +130,23 @@ public final class SagaRunner {
                     + settings.maxRecoveryAttempts() + "); a run may be crashing its node. Find the cause in the"
                     + " logs of the nodes that ran it, then retry it");
         }
-        if (instance.status() == SagaStatus.COMPENSATING) {
-            return endings.compensate(claim, fence, saga.name(), instance.run(), instance.error(),
+        if (instance.saga().status() == SagaStatus.COMPENSATING) {
+            return endings.compensate(claim, fence, saga.name(), instance.saga().run(), instance.saga().error(),
                     instance.cancelReason() != null);
         }
         if (instance.cancelReason() != null) {
-            return endings.startCompensating(claim, fence, saga.name(), instance.run(),
+            return endings.startCompensating(claim, fence, saga.name(), instance.saga().run(),
                     RunEndings.cancelled(instance.cancelReason()), true);
         }
         return forward.run(claim, fence, saga, instance);
     }
 
     private String notDeployed(InstanceRecord instance) {
-        var deployed = registry.versions(instance.name());
-        return "Saga '" + instance.name() + "' version " + instance.version() + " is not deployed on node " + nodeId()
+        var deployed = registry.versions(instance.saga().name());
+        return "Saga '" + instance.saga().name() + "' version " + instance.saga().version()
+                + " is not deployed on node " + nodeId()
                 + (deployed.isEmpty() ? " (no version of it is)" : " (deployed versions: " + deployed + ")")
-                + "; deploy version " + instance.version() + " again beside the newer one until its sagas have"
+                + "; deploy version " + instance.saga().version() + " again beside the newer one until its sagas have"
                 + " finished, then retry this saga";
     }
 
