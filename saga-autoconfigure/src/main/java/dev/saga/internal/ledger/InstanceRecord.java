@@ -3,6 +3,8 @@ package dev.saga.internal.ledger;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.SagaStatus;
 import dev.saga.SagaView;
 
@@ -11,19 +13,19 @@ public record InstanceRecord(
         UUID id,
         String name,
         int version,
-        String businessKey,
+        @Nullable String businessKey,
         SagaStatus status,
-        String input,
-        String output,
-        String error,
+        @Nullable String input,
+        @Nullable String output,
+        @Nullable String error,
         long fencing,
-        String cancelReason,
-        Instant deadline,
+        @Nullable String cancelReason,
+        @Nullable Instant deadline,
         int run,
         int historySize,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        @Nullable Instant finishedAt) {
 
     public SagaView toView() {
         return new SagaView(id, name, version, businessKey, status, input, output, error, run, historySize, deadline,
