@@ -40,7 +40,7 @@ public final class ResultAwaiter {
         this.completions = completions;
     }
 
-    public <T> @Nullable T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
+    <T> @Nullable T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
         var deadline = Instant.now().plus(timeout);
         var watch = completions.watch(sagaId);
         try {

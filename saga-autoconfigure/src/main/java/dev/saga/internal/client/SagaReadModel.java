@@ -55,7 +55,7 @@ public final class SagaReadModel implements SagaOperations {
         this.defaultDeadlines = Map.copyOf(defaultDeadlines);
     }
 
-    public Optional<SagaView> find(UUID sagaId) {
+    Optional<SagaView> find(UUID sagaId) {
         return queries.findInstance(sagaId).map(instance -> instance.toView());
     }
 
@@ -68,11 +68,11 @@ public final class SagaReadModel implements SagaOperations {
         return new UnknownSagaException("No saga with id " + sagaId);
     }
 
-    public SagaPage list(SagaQuery query) {
+    SagaPage list(SagaQuery query) {
         return queries.list(query);
     }
 
-    public List<SagaStepView> timeline(UUID sagaId) {
+    List<SagaStepView> timeline(UUID sagaId) {
         require(sagaId);
         return steps.steps(sagaId).stream().map(SagaReadModel::view).toList();
     }

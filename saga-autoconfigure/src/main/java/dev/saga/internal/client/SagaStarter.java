@@ -55,13 +55,13 @@ public final class SagaStarter {
         this.events = events;
     }
 
-    public UUID start(String sagaName, @Nullable Object input, @Nullable StartOptions options) {
+    UUID start(String sagaName, @Nullable Object input, @Nullable StartOptions options) {
         var saga = registry.saga(sagaName).orElseThrow(() -> new UnknownSagaException("No saga named '" + sagaName
                 + "'; known sagas: " + registry.sagas().stream().map(SagaDefinition::name).sorted().toList()));
         return start(saga, input, options);
     }
 
-    public UUID start(Class<?> sagaClass, @Nullable Object input, @Nullable StartOptions options) {
+    UUID start(Class<?> sagaClass, @Nullable Object input, @Nullable StartOptions options) {
         var saga = registry.saga(ClassUtils.getUserClass(sagaClass)).orElseThrow(() -> new UnknownSagaException(
                 sagaClass.getName() + " is not a @Saga bean of this application"));
         return start(saga, input, options);

@@ -43,7 +43,7 @@ public final class PayloadCodec {
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
-    public long maxPayloadBytes() {
+    long maxPayloadBytes() {
         return maxPayloadBytes;
     }
 

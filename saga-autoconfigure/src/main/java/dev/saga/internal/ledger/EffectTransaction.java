@@ -83,7 +83,7 @@ public final class EffectTransaction {
      * Whether the failure is the method's own transaction running out of its {@code timeout}: the
      * step's (or compensation's) failure, handled by its retry policy, not the engine's.
      */
-    public static boolean timedOut(@Nullable TransactionDefinition definition, Throwable failure) {
+    static boolean timedOut(@Nullable TransactionDefinition definition, Throwable failure) {
         return definition != null && definition.getTimeout() > 0
                 && (failure instanceof org.springframework.transaction.TransactionTimedOutException
                         || failure instanceof org.springframework.dao.QueryTimeoutException);

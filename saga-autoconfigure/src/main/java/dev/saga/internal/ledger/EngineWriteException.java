@@ -9,12 +9,12 @@ import org.jspecify.annotations.Nullable;
  */
 public class EngineWriteException extends RuntimeException {
 
-    public EngineWriteException(String message, @Nullable Throwable cause) {
+    EngineWriteException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
     /** The engine's write that failed, with the database's error. */
-    public static EngineWriteException of(String what, RuntimeException cause) {
+    static EngineWriteException of(String what, RuntimeException cause) {
         return new EngineWriteException("Could not record " + what + ": " + cause.getMessage(), cause);
     }
 }

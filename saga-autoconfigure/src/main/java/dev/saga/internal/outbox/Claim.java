@@ -23,7 +23,7 @@ public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, @Nul
     public static final long FIRST_FENCING = 1;
 
     /** A claim taken from the outbox. */
-    public Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
+    Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
         this(sagaId, fencing, recoveries, wakeups, null);
     }
 

@@ -51,7 +51,7 @@ public record RetryLayer(@Nullable Integer maxRetries, @Nullable Duration delay,
     }
 
     /** The policy with this layer's values laid over it. */
-    public RetryPolicy over(RetryPolicy base) {
+    RetryPolicy over(RetryPolicy base) {
         return new RetryPolicy(
                 or(maxRetries, base.maxRetries()),
                 or(delay, base.delay()),
