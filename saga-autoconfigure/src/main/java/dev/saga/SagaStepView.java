@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param seq its position in the saga's history
  * @param kind STEP, COMPENSATION, COMPENSATE, SIGNAL, SLEEP, PATCH, NOW or RANDOM_UUID
  * @param name the step's name ({@code bean.step}), the signal's name, or the primitive's
- * @param status COMPLETED, RETRYING (also: waiting) or FAILED
+ * @param status COMPLETED; RETRYING for a step or compensation whose next attempt is due at
+ *     {@code dueAt}; WAITING for a signal wait or sleep that has not ended ({@code dueAt}: its
+ *     timeout or wake-up); or FAILED
  * @param compensates for a compensation, the position of the step it undoes, else {@code null}
  * @param arguments the arguments as JSON, or {@code null} where there are none
  * @param result the result as JSON, or {@code null} where there is none (yet)

@@ -23,7 +23,9 @@ import dev.saga.UnknownSagaException;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.InstanceQueries;
+import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.retry.RetryPolicies;
@@ -35,6 +37,9 @@ import dev.saga.internal.time.SagaClock;
  * operators the counts, the backlog and the definitions found at startup. Reads only.
  */
 public final class SagaReadModel implements SagaOperations {
+
+    /** The views' status of a signal wait or sleep that has not ended. */
+    private static final String WAITING = "WAITING";
 
     private final SagaRegistry registry;
     private final InstanceQueries queries;
@@ -81,8 +86,17 @@ public final class SagaReadModel implements SagaOperations {
         var attempts = row.attempts().stream().map(a -> new SagaStepView.Attempt(a.attempt(), a.startedAt(),
                 a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
                 a.error())).toList();
-        return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(),
+        return new SagaStepView(row.seq(), row.kind().name(), row.name(), status(row), row.compensates(),
                 row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
+    }
+
+    /**
+     * The row's status as the views name it: the ledger keeps an open signal wait or sleep as
+     * RETRYING (due at its end, like a retry), which the views call WAITING.
+     */
+    private static String status(StepRecord row) {
+        boolean wait = row.kind() == StepKind.SIGNAL || row.kind() == StepKind.SLEEP;
+        return wait && row.status() == StepStatus.RETRYING ? WAITING : row.status().name();
     }
 
     @Override
