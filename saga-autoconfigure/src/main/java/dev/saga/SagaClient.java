@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Starts and queries sagas from outside them. A bean; inject it.
  *
@@ -27,25 +29,27 @@ public interface SagaClient {
     /**
      * Starts the saga with the given name.
      *
+     * @param input the saga's input; {@code null} for a saga that takes none
+     * @param options {@code null} for {@link StartOptions#defaults()}
      * @return the new saga's id or, when {@link StartOptions#businessKey()} names a saga that
      *     already exists, that saga's id (nothing new is started)
      * @throws UnknownSagaException if no saga has that name
      * @throws IllegalArgumentException if the input does not fit the saga's entry method
      */
-    UUID start(String sagaName, Object input, StartOptions options);
+    UUID start(String sagaName, @Nullable Object input, @Nullable StartOptions options);
 
     /** Starts the saga with the given name with {@link StartOptions#defaults()}. */
-    default UUID start(String sagaName, Object input) {
+    default UUID start(String sagaName, @Nullable Object input) {
         return start(sagaName, input, StartOptions.defaults());
     }
 
     /** Starts the saga defined by the given {@link Saga @Saga} class. */
-    UUID start(Class<?> sagaClass, Object input, StartOptions options);
+    UUID start(Class<?> sagaClass, @Nullable Object input, @Nullable StartOptions options);
 
     /**
      * Sends a signal to the saga, in the caller's transaction: the first
      * {@link Sagas#awaitSignal} of that name consumes it, whether it waits already or only later.
-     * A payload is stored as JSON and read as the type the wait asks for.
+     * A payload is stored as JSON and read as the type the wait asks for; {@code null} sends none.
      *
      * <pre>{@code
      * @PostMapping("/webhooks/payments")
@@ -58,24 +62,25 @@ public interface SagaClient {
      *     finished and nothing will read the signal (it is not stored)
      * @throws UnknownSagaException if no saga has that id
      */
-    SignalResult signal(UUID sagaId, String signalName, Object payload);
+    SignalResult signal(UUID sagaId, String signalName, @Nullable Object payload);
 
     /**
      * Sends a signal to the saga started with this name and business key.
      *
      * @throws UnknownSagaException if no such saga exists
      */
-    SignalResult signal(String sagaName, String businessKey, String signalName, Object payload);
+    SignalResult signal(String sagaName, String businessKey, String signalName, @Nullable Object payload);
 
     /**
      * Cancels a running or waiting saga, in the caller's transaction: it stops at its next step
      * or wait, compensates its completed steps, and ends {@link SagaStatus#CANCELLED}. Cancelling
      * a saga that is already being cancelled changes nothing.
      *
+     * @param reason why, kept with the saga; {@code null} for "cancelled by a client"
      * @throws UnknownSagaException if no saga has that id
      * @throws IllegalStateException if the saga has finished
      */
-    void cancel(UUID sagaId, String reason);
+    void cancel(UUID sagaId, @Nullable String reason);
 
     /**
      * Resumes a FAILED or PARKED saga where it stopped, after the cause was fixed: a failed
@@ -103,9 +108,10 @@ public interface SagaClient {
     /**
      * Waits until the saga finishes and returns its output.
      *
+     * @return the output, or {@code null} when the saga returned none
      * @throws SagaFailedException if it ends other than {@link SagaStatus#COMPLETED}
      * @throws SagaTimeoutException if it has not finished within the timeout
      * @throws UnknownSagaException if no saga has that id
      */
-    <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout);
+    <T> @Nullable T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout);
 }

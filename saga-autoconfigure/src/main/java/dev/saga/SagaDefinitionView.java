@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The sagas and steps an application declares, as found at startup.
  *
@@ -20,7 +22,7 @@ public record SagaDefinitionView(List<SagaInfo> sagas, List<StepInfo> steps) {
      * @param entryMethod {@code Class.method(InputType)}
      * @param deadline its configured default deadline, or {@code null}
      */
-    public record SagaInfo(String name, int version, String entryMethod, Duration deadline) {
+    public record SagaInfo(String name, int version, String entryMethod, @Nullable Duration deadline) {
     }
 
     /**
@@ -33,7 +35,8 @@ public record SagaDefinitionView(List<SagaInfo> sagas, List<StepInfo> steps) {
      * @param transactional whether its effect commits with its ledger record (exactly once)
      * @param retry the effective retry policy per saga name, after every configuration layer
      */
-    public record StepInfo(String name, String method, String kind, String compensation, boolean transactional,
+    public record StepInfo(String name, String method, String kind, @Nullable String compensation,
+            boolean transactional,
             Map<String, RetryInfo> retry) {
     }
 

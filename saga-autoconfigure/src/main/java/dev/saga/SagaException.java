@@ -1,5 +1,7 @@
 package dev.saga;
 
+import org.jspecify.annotations.Nullable;
+
 /** Base class of the exceptions this library throws to its users. */
 public class SagaException extends RuntimeException {
 
@@ -7,7 +9,7 @@ public class SagaException extends RuntimeException {
         super(message);
     }
 
-    public SagaException(String message, Throwable cause) {
+    public SagaException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -2,14 +2,16 @@ package dev.saga;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /** Thrown by {@link SagaClient#awaitResult} when the saga ended without completing. */
 public class SagaFailedException extends SagaException {
 
     private final UUID sagaId;
     private final SagaStatus status;
-    private final String error;
+    private final @Nullable String error;
 
-    public SagaFailedException(UUID sagaId, SagaStatus status, String error) {
+    public SagaFailedException(UUID sagaId, SagaStatus status, @Nullable String error) {
         super("Saga " + sagaId + " ended " + status + (error == null ? "" : ": " + error));
         this.sagaId = sagaId;
         this.status = status;
@@ -26,7 +28,7 @@ public class SagaFailedException extends SagaException {
     }
 
     /** The recorded error (type and message), or {@code null}. */
-    public String error() {
+    public @Nullable String error() {
         return error;
     }
 }

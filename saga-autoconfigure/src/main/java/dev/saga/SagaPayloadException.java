@@ -1,5 +1,7 @@
 package dev.saga;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a payload (a saga's input or output, a step's arguments or result, a signal's
  * payload) cannot be stored: it cannot be written as JSON, cannot be read back as its declared
@@ -20,7 +22,7 @@ public class SagaPayloadException extends SagaException {
         super(message);
     }
 
-    public SagaPayloadException(String message, Throwable cause) {
+    public SagaPayloadException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -2,6 +2,8 @@ package dev.saga;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A filter for {@link SagaClient#list(SagaQuery)}: every criterion that is not {@code null}
  * must hold. Results are newest first, a page at a time.
@@ -14,8 +16,8 @@ import java.time.Instant;
  * @param page the page, from 0
  * @param size the page size, 1 to {@value #MAX_PAGE_SIZE}
  */
-public record SagaQuery(String name, SagaStatus status, String businessKey, Instant startedFrom, Instant startedTo,
-        int page, int size) {
+public record SagaQuery(@Nullable String name, @Nullable SagaStatus status, @Nullable String businessKey,
+        @Nullable Instant startedFrom, @Nullable Instant startedTo, int page, int size) {
 
     /** The largest page that can be asked for. */
     public static final int MAX_PAGE_SIZE = 200;

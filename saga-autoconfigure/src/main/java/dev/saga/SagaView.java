@@ -3,6 +3,8 @@ package dev.saga;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one saga instance, as returned by {@link SagaClient#find(UUID)}.
  *
@@ -11,7 +13,7 @@ import java.util.UUID;
  * @param version the definition version it started with
  * @param businessKey the business key given at start, or {@code null}
  * @param status where it stands
- * @param input the input as JSON
+ * @param input the input as JSON, or {@code null} for a saga that takes none
  * @param output the output as JSON once {@link SagaStatus#COMPLETED}, else {@code null}
  * @param error the error that failed it (type and message), or {@code null}; for a cancelled
  *     saga, why it was cancelled
@@ -27,15 +29,15 @@ public record SagaView(
         UUID id,
         String name,
         int version,
-        String businessKey,
+        @Nullable String businessKey,
         SagaStatus status,
-        String input,
-        String output,
-        String error,
+        @Nullable String input,
+        @Nullable String output,
+        @Nullable String error,
         int run,
         int historySize,
-        Instant deadline,
+        @Nullable Instant deadline,
         Instant createdAt,
         Instant updatedAt,
-        Instant finishedAt) {
+        @Nullable Instant finishedAt) {
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.spi.SagaContext;
 
 /**
@@ -119,7 +121,8 @@ public final class Sagas {
 
     /**
      * Ends this run and continues the same saga (same id and business key) with an empty history
-     * and the given input, to keep the history of a long-lived saga small. Never returns.
+     * and the given input ({@code null} for a saga that takes none), to keep the history of a
+     * long-lived saga small. Never returns.
      *
      * <pre>{@code
      * if (processed % 100 == 0) {
@@ -127,7 +130,7 @@ public final class Sagas {
      * }
      * }</pre>
      */
-    public static <T> T continueAsNew(Object input) {
+    public static <T> T continueAsNew(@Nullable Object input) {
         context().continueAsNew(input);
         throw new IllegalStateException("continueAsNew returned");
     }

@@ -2,6 +2,8 @@ package dev.saga;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Options for {@link SagaClient#start(String, Object, StartOptions)}.
  *
@@ -19,7 +21,7 @@ import java.time.Duration;
  *     is cancelled (it stops and compensates); {@code null} takes {@code saga.sagas.<saga>.deadline},
  *     if set
  */
-public record StartOptions(String businessKey, Duration startDelay, Duration deadline) {
+public record StartOptions(@Nullable String businessKey, Duration startDelay, @Nullable Duration deadline) {
 
     public StartOptions {
         if (businessKey != null && businessKey.isBlank()) {
@@ -49,7 +51,7 @@ public record StartOptions(String businessKey, Duration startDelay, Duration dea
     }
 
     /** A copy with the given business key. */
-    public StartOptions withBusinessKey(String key) {
+    public StartOptions withBusinessKey(@Nullable String key) {
         return new StartOptions(key, startDelay, deadline);
     }
 
@@ -59,7 +61,7 @@ public record StartOptions(String businessKey, Duration startDelay, Duration dea
     }
 
     /** A copy with the given deadline, counted from the start. */
-    public StartOptions withDeadline(Duration within) {
+    public StartOptions withDeadline(@Nullable Duration within) {
         return new StartOptions(businessKey, startDelay, within);
     }
 }

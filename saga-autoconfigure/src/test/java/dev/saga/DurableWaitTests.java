@@ -2,9 +2,12 @@ package dev.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -179,6 +182,30 @@ class DurableWaitTests {
         clock.advance(Duration.ofDays(1));
 
         assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("confirmed by phone");
+    }
+
+    @Test
+    void theTimelineShowsAnOpenSignalWaitAndAnOpenSleepAsWaitingUntilTheyEnd() {
+        var startedAt = clock.instant();
+        var id = client.start("reserve-and-wait", "timeline-1");
+        awaitWaiting(node, id, StepKind.SIGNAL, 1);
+
+        var waitingForSignal = client.timeline(id);
+        assertThat(waitingForSignal).extracting(SagaStepView::kind, SagaStepView::status)
+                .containsExactly(tuple("STEP", "COMPLETED"), tuple("STEP", "COMPLETED"), tuple("SIGNAL", "WAITING"));
+        assertThat(waitingForSignal.get(2).dueAt()).as("its timeout")
+                .isCloseTo(startedAt.plus(Duration.ofDays(2)), within(1, ChronoUnit.MINUTES));
+
+        client.signal(id, "confirmed", "by mail");
+        awaitWaiting(node, id, StepKind.SLEEP, 1);
+
+        assertThat(client.timeline(id)).extracting(SagaStepView::kind, SagaStepView::status)
+                .containsExactly(tuple("STEP", "COMPLETED"), tuple("STEP", "COMPLETED"), tuple("SIGNAL", "COMPLETED"),
+                        tuple("SLEEP", "WAITING"));
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(client.awaitResult(id, String.class, WAIT)).isEqualTo("confirmed by mail");
+        assertThat(client.timeline(id)).extracting(SagaStepView::status).containsOnly("COMPLETED");
     }
 
     @Test

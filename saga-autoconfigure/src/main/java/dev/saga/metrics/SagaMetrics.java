@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import dev.saga.SagaBacklog;
 import dev.saga.SagaOperations;
@@ -36,8 +37,9 @@ public class SagaMetrics implements SagaListener, MeterBinder {
 
     private final SagaOperations sagas;
     private final Duration refresh;
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
-    private volatile MeterRegistry registry;
+    private final AtomicReference<@Nullable Snapshot> snapshot = new AtomicReference<>();
+    /** Set once bound to a registry; until then listener calls count nothing. */
+    private volatile @Nullable MeterRegistry registry;
 
     public SagaMetrics(SagaOperations sagas, Duration refresh) {
         this.sagas = sagas;

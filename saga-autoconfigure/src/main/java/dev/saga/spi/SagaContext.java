@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link dev.saga.Sagas} delegates to: the running saga on the calling thread. Implemented
  * by the engine; applications do not implement it.
@@ -29,7 +31,7 @@ public interface SagaContext {
     boolean patched(String changeId);
 
     /** Ends the run (by throwing the engine's control error) and continues with a fresh history. */
-    void continueAsNew(Object input);
+    void continueAsNew(@Nullable Object input);
 
     /** The saga running on the calling thread, if any. */
     static Optional<SagaContext> current() {

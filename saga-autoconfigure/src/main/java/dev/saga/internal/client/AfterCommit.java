@@ -1,5 +1,6 @@
 package dev.saga.internal.client;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -15,7 +16,7 @@ final class AfterCommit {
      * in doubt), the action runs if there is a rollback action too (a held worker, which confirms
      * in the database that the saga exists before it runs), else nothing does.
      */
-    static void run(Runnable action, Runnable onRollback) {
+    static void run(Runnable action, @Nullable Runnable onRollback) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             action.run();
             return;

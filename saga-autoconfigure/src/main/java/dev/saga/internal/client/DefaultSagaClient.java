@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.SagaClient;
 import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
@@ -29,27 +31,28 @@ public final class DefaultSagaClient implements SagaClient {
     }
 
     @Override
-    public UUID start(String sagaName, Object input, StartOptions options) {
+    public UUID start(String sagaName, @Nullable Object input, @Nullable StartOptions options) {
         return starter.start(sagaName, input, options);
     }
 
     @Override
-    public UUID start(Class<?> sagaClass, Object input, StartOptions options) {
+    public UUID start(Class<?> sagaClass, @Nullable Object input, @Nullable StartOptions options) {
         return starter.start(sagaClass, input, options);
     }
 
     @Override
-    public SignalResult signal(UUID sagaId, String signalName, Object payload) {
+    public SignalResult signal(UUID sagaId, String signalName, @Nullable Object payload) {
         return commands.signal(sagaId, signalName, payload);
     }
 
     @Override
-    public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
+    public SignalResult signal(String sagaName, String businessKey, String signalName,
+            @Nullable Object payload) {
         return commands.signal(sagaName, businessKey, signalName, payload);
     }
 
     @Override
-    public void cancel(UUID sagaId, String reason) {
+    public void cancel(UUID sagaId, @Nullable String reason) {
         commands.cancel(sagaId, reason);
     }
 
@@ -74,7 +77,7 @@ public final class DefaultSagaClient implements SagaClient {
     }
 
     @Override
-    public <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
+    public <T> @Nullable T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
         return awaiter.awaitResult(sagaId, resultType, timeout);
     }
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.SagaFailedException;
 import dev.saga.SagaStatus;
 import dev.saga.SagaTimeoutException;
@@ -38,7 +40,7 @@ public final class ResultAwaiter {
         this.completions = completions;
     }
 
-    public <T> T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
+    <T> @Nullable T awaitResult(UUID sagaId, Class<T> resultType, Duration timeout) {
         var deadline = Instant.now().plus(timeout);
         var watch = completions.watch(sagaId);
         try {
@@ -77,12 +79,12 @@ public final class ResultAwaiter {
     }
 
     /** The saga's outcome as recorded, or null while it has not finished. */
-    private static LocalCompletions.Finished finished(SagaView view) {
+    private static LocalCompletions.@Nullable Finished finished(SagaView view) {
         return view.status().isTerminal()
                 ? new LocalCompletions.Finished(view.name(), view.status(), view.output(), view.error()) : null;
     }
 
-    private <T> T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {
+    private <T> @Nullable T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {
         if (outcome.status() != SagaStatus.COMPLETED) {
             throw new SagaFailedException(sagaId, outcome.status(), outcome.error());
         }
@@ -94,7 +96,8 @@ public final class ResultAwaiter {
     }
 
     /** The outcome if it arrives within the time given, else null. */
-    private static LocalCompletions.Finished waitFor(CompletableFuture<LocalCompletions.Finished> finishedHere,
+    private static LocalCompletions.@Nullable Finished waitFor(
+            CompletableFuture<LocalCompletions.@Nullable Finished> finishedHere,
             long millis, UUID sagaId) {
         try {
             return finishedHere.get(millis, TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.saga.internal.client;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -46,7 +47,7 @@ public final class SagaCommands {
         this.clock = clock;
     }
 
-    public SignalResult signal(UUID sagaId, String signalName, Object payload) {
+    SignalResult signal(UUID sagaId, String signalName, @Nullable Object payload) {
         if (signalName == null || signalName.isBlank()) {
             throw new IllegalArgumentException("signalName must not be blank");
         }
@@ -67,7 +68,8 @@ public final class SagaCommands {
         });
     }
 
-    public SignalResult signal(String sagaName, String businessKey, String signalName, Object payload) {
+    SignalResult signal(String sagaName, String businessKey, String signalName,
+            @Nullable Object payload) {
         SqlSupport.storableText(sagaName, "sagaName");
         SqlSupport.storableText(businessKey, "businessKey");
         var id = queries.findIdByBusinessKey(sagaName, businessKey).orElseThrow(() -> new UnknownSagaException(
@@ -75,7 +77,7 @@ public final class SagaCommands {
         return signal(id, signalName, payload);
     }
 
-    public void cancel(UUID sagaId, String reason) {
+    void cancel(UUID sagaId, @Nullable String reason) {
         SqlSupport.storableText(reason, "reason");
         var why = reason == null || reason.isBlank() ? "cancelled by a client" : reason;
         // refused before joining the caller's transaction, so a caught refusal does not roll it back
@@ -109,7 +111,7 @@ public final class SagaCommands {
         }
     }
 
-    public void retry(UUID sagaId) {
+    void retry(UUID sagaId) {
         transaction.executeWithoutResult(status -> {
             writes.prepareRetry(sagaId, clock.now()).orElseThrow(() -> SagaReadModel.unknown(sagaId));
             outbox.add(sagaId, clock.now());

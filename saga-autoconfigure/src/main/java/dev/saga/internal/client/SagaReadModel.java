@@ -24,7 +24,9 @@ import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
+import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.retry.RetryPolicies;
@@ -36,6 +38,9 @@ import dev.saga.internal.time.SagaClock;
  * operators the counts, the backlog and the definitions found at startup. Reads only.
  */
 public final class SagaReadModel implements SagaOperations {
+
+    /** The views' status of a signal wait or sleep that has not ended. */
+    private static final String WAITING = "WAITING";
 
     private final SagaRegistry registry;
     private final InstanceQueries queries;
@@ -56,7 +61,7 @@ public final class SagaReadModel implements SagaOperations {
         this.defaultDeadlines = Map.copyOf(defaultDeadlines);
     }
 
-    public Optional<SagaView> find(UUID sagaId) {
+    Optional<SagaView> find(UUID sagaId) {
         return queries.findInstance(sagaId).map(InstanceRecord::saga);
     }
 
@@ -69,11 +74,11 @@ public final class SagaReadModel implements SagaOperations {
         return new UnknownSagaException("No saga with id " + sagaId);
     }
 
-    public SagaPage list(SagaQuery query) {
+    SagaPage list(SagaQuery query) {
         return queries.list(query);
     }
 
-    public List<SagaStepView> timeline(UUID sagaId) {
+    List<SagaStepView> timeline(UUID sagaId) {
         require(sagaId);
         return steps.steps(sagaId).stream().map(SagaReadModel::view).toList();
     }
@@ -82,9 +87,17 @@ public final class SagaReadModel implements SagaOperations {
         var attempts = row.attempts().stream().map(a -> new SagaStepView.Attempt(a.attempt(), a.startedAt(),
                 a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
                 a.error())).toList();
-        return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().name(), row.compensates(),
-                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(),
-                        row.nextAttemptAt());
+        return new SagaStepView(row.seq(), row.kind().name(), row.name(), status(row), row.compensates(),
+                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
+    }
+
+    /**
+     * The row's status as the views name it: the ledger keeps an open signal wait or sleep as
+     * RETRYING (due at its end, like a retry), which the views call WAITING.
+     */
+    private static String status(StepRecord row) {
+        boolean wait = row.kind() == StepKind.SIGNAL || row.kind() == StepKind.SLEEP;
+        return wait && row.status() == StepStatus.RETRYING ? WAITING : row.status().name();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ClassUtils;
@@ -55,19 +56,19 @@ public final class SagaStarter {
         this.events = events;
     }
 
-    public UUID start(String sagaName, Object input, StartOptions options) {
+    UUID start(String sagaName, @Nullable Object input, @Nullable StartOptions options) {
         var saga = registry.saga(sagaName).orElseThrow(() -> new UnknownSagaException("No saga named '" + sagaName
                 + "'; known sagas: " + registry.sagas().stream().map(SagaDefinition::name).sorted().toList()));
         return start(saga, input, options);
     }
 
-    public UUID start(Class<?> sagaClass, Object input, StartOptions options) {
+    UUID start(Class<?> sagaClass, @Nullable Object input, @Nullable StartOptions options) {
         var saga = registry.saga(ClassUtils.getUserClass(sagaClass)).orElseThrow(() -> new UnknownSagaException(
                 sagaClass.getName() + " is not a @Saga bean of this application"));
         return start(saga, input, options);
     }
 
-    private UUID start(SagaDefinition saga, Object input, StartOptions options) {
+    private UUID start(SagaDefinition saga, @Nullable Object input, @Nullable StartOptions options) {
         var effective = options == null ? StartOptions.defaults() : options;
         var inputJson = codec.write(checkedInput(saga, input), saga.takesInput() ? saga.inputType() : Object.class,
                 "input of saga '" + saga.name() + "'");
@@ -110,8 +111,8 @@ public final class SagaStarter {
      *
      * @return false if the business key was taken
      */
-    private boolean insert(UUID id, SagaDefinition saga, StartOptions options, String inputJson, Instant deadline,
-            Instant now, ReservedWorker worker) {
+    private boolean insert(UUID id, SagaDefinition saga, StartOptions options, @Nullable String inputJson,
+            @Nullable Instant deadline, Instant now, @Nullable ReservedWorker worker) {
         BooleanSupplier write = () -> writes.insertInstance(id, saga.name(), saga.version(),
                 options.businessKey(), inputJson, deadline, now,
                 worker == null ? now.plus(options.startDelay()) : worker.leaseEnd(),
@@ -135,7 +136,7 @@ public final class SagaStarter {
         }
     }
 
-    private static Object checkedInput(SagaDefinition saga, Object input) {
+    private static @Nullable Object checkedInput(SagaDefinition saga, @Nullable Object input) {
         if (!saga.takesInput()) {
             if (input != null) {
                 throw new IllegalArgumentException("Saga '" + saga.name() + "' takes no input (" + saga.location()

@@ -3,4 +3,7 @@
  * signalling, cancelling and retrying sagas in the caller's transaction, reading their state as
  * views, and waiting for their outcome.
  */
+@NullMarked
 package dev.saga.internal.client;
+
+import org.jspecify.annotations.NullMarked;

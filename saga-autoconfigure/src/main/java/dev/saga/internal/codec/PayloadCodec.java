@@ -3,6 +3,7 @@ package dev.saga.internal.codec;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -42,12 +43,12 @@ public final class PayloadCodec {
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
-    public long maxPayloadBytes() {
+    long maxPayloadBytes() {
         return maxPayloadBytes;
     }
 
     /** JSON for the value, refused when over the size limit; {@code null} stays {@code null}. */
-    public String write(Object value, String what) {
+    public @Nullable String write(@Nullable Object value, String what) {
         return checkSize(writeRecord(value, what), what);
     }
 
@@ -55,7 +56,7 @@ public final class PayloadCodec {
      * JSON for the value that is also checked to read back as {@code readAs}, the type the engine
      * will read it as later, and refused when over the size limit.
      */
-    public String write(Object value, Type readAs, String what) {
+    public @Nullable String write(@Nullable Object value, Type readAs, String what) {
         var json = write(value, what);
         if (json != null) {
             try {
@@ -71,7 +72,7 @@ public final class PayloadCodec {
      * JSON for one of the engine's own records (such as a step's attempt log), which the payload
      * limit does not apply to; {@code null} stays {@code null}.
      */
-    public String writeRecord(Object value, String what) {
+    public @Nullable String writeRecord(@Nullable Object value, String what) {
         if (value == null) {
             return null;
         }
@@ -114,7 +115,7 @@ public final class PayloadCodec {
     }
 
     /** The value of the declared type read from JSON; {@code null} stays {@code null}. */
-    public Object read(String json, Type type, String what) {
+    public @Nullable Object read(@Nullable String json, Type type, String what) {
         if (json == null || type == void.class || type == Void.class) {
             return null;
         }
@@ -127,7 +128,7 @@ public final class PayloadCodec {
     }
 
     /** One field of a JSON object, read as the given type; null when absent or null. */
-    public Object readField(String json, String field, Type type, String what) {
+    public @Nullable Object readField(String json, String field, Type type, String what) {
         try {
             JsonNode node = mapper.readTree(json).get(field);
             return node == null || node.isNull() ? null : mapper.treeToValue(node, mapper.constructType(type));
@@ -138,7 +139,7 @@ public final class PayloadCodec {
     }
 
     /** A JSON array of the arguments. */
-    public String writeArguments(Object[] arguments, String what) {
+    public String writeArguments(@Nullable Object @Nullable [] arguments, String what) {
         var all = arguments == null ? new Object[0] : arguments;
         try {
             return write(all, what);
@@ -157,7 +158,7 @@ public final class PayloadCodec {
     }
 
     /** A JSON array of the arguments, checked to read back as the parameter types. */
-    public String writeArguments(Object[] arguments, Type[] types, String what) {
+    public String writeArguments(@Nullable Object @Nullable [] arguments, Type[] types, String what) {
         var json = writeArguments(arguments, what);
         try {
             readArguments(json, types, what);
@@ -170,7 +171,7 @@ public final class PayloadCodec {
     }
 
     /** The arguments, each read as its declared parameter type. */
-    public Object[] readArguments(String json, Type[] types, String what) {
+    public @Nullable Object[] readArguments(@Nullable String json, Type[] types, String what) {
         try {
             JsonNode array = mapper.readTree(json == null ? "[]" : json);
             if (array.size() != types.length) {
@@ -187,7 +188,7 @@ public final class PayloadCodec {
         }
     }
 
-    private String checkSize(String json, String what) {
+    private @Nullable String checkSize(@Nullable String json, String what) {
         if (json == null || json.length() <= maxPayloadBytes / 3) {
             return json; // a char is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 chars)
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -126,8 +127,8 @@ public final class Compensator {
     }
 
     /** Returns null when the step is undone, else why compensating stops here. */
-    private CompensationOutcome compensateOne(Fence fence, String sagaName, int run, StepDefinition definition,
-            StepRecord step, StepRecord row) {
+    private @Nullable CompensationOutcome compensateOne(Fence fence, String sagaName, int run,
+            StepDefinition definition, StepRecord step, StepRecord row) {
         switch (row.status()) {
             case COMPLETED -> {
                 return null;
@@ -141,7 +142,7 @@ public final class Compensator {
                 }
             }
         }
-        Object[] arguments = arguments(definition, step);
+        @Nullable Object[] arguments = arguments(definition, step);
         var state = new Object() {
             StepRecord current = row;
             Instant startedAt = clock.now();
@@ -171,7 +172,7 @@ public final class Compensator {
 
     /** Runs the compensation and records its success, in one transaction when it is transactional. */
     private StepRecord invoke(Fence fence, int run, StepDefinition definition, StepRecord row, Instant startedAt,
-            Object[] arguments) throws Throwable {
+            @Nullable Object[] arguments) throws Throwable {
         var bean = beans.apply(definition.beanName());
         var method = definition.compensation();
         ReflectionUtils.makeAccessible(method);
@@ -193,9 +194,9 @@ public final class Compensator {
         });
     }
 
-    private Object[] arguments(StepDefinition definition, StepRecord step) {
+    private @Nullable Object[] arguments(StepDefinition definition, StepRecord step) {
         var method = definition.method();
-        Object[] stepArguments = codec.readArguments(step.args(), method.getGenericParameterTypes(),
+        @Nullable Object[] stepArguments = codec.readArguments(step.args(), method.getGenericParameterTypes(),
                 "arguments of " + step.name());
         if (!definition.compensationTakesResult()) {
             return stepArguments;

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.time.SagaClock;
 import dev.saga.spi.SagaContext;
 
@@ -15,7 +17,7 @@ import dev.saga.spi.SagaContext;
  *
  * @param run the saga's run (1, raised by every continue-as-new), part of every idempotency key
  */
-public record StepScopeContext(UUID sagaId, int run, int seq, Integer compensatedSeq, SagaClock clock)
+public record StepScopeContext(UUID sagaId, int run, int seq, @Nullable Integer compensatedSeq, SagaClock clock)
         implements SagaContext {
 
     /** The scope of a step's attempt on a thread of its own. */
@@ -77,7 +79,7 @@ public record StepScopeContext(UUID sagaId, int run, int seq, Integer compensate
     }
 
     @Override
-    public void continueAsNew(Object input) {
+    public void continueAsNew(@Nullable Object input) {
         throw onlyInEntryMethod("continueAsNew(...)");
     }
 

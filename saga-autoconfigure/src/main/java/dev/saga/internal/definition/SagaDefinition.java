@@ -3,6 +3,8 @@ package dev.saga.internal.definition;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code @Saga} bean found at startup.
  *
@@ -20,7 +22,7 @@ public record SagaDefinition(String name, int version, String beanName, Class<?>
     }
 
     /** The declared input type, or {@code null} when the saga takes none. */
-    public Type inputType() {
+    public @Nullable Type inputType() {
         return takesInput() ? entryMethod.getGenericParameterTypes()[0] : null;
     }
 

@@ -3,6 +3,7 @@ package dev.saga.internal.definition;
 import java.lang.reflect.Method;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionDefinition;
 
 import dev.saga.Step;
@@ -29,9 +30,9 @@ public record StepDefinition(
         Class<?> beanClass,
         Method method,
         Step annotation,
-        Method compensation,
-        TransactionDefinition transaction,
-        TransactionDefinition compensationTransaction) {
+        @Nullable Method compensation,
+        @Nullable TransactionDefinition transaction,
+        @Nullable TransactionDefinition compensationTransaction) {
 
     /** Whether the step takes effect exactly once (its effect commits with its ledger record). */
     public boolean transactional() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotationUtils;
 
 import dev.saga.Step;
@@ -86,7 +87,7 @@ final class StepInspector {
     }
 
     private StepDefinition definition(String beanName, Class<?> userClass, String name, Method method,
-            Method compensation, Consumer<String> problems) {
+            @Nullable Method compensation, Consumer<String> problems) {
         var annotation = AnnotationUtils.findAnnotation(method, Step.class);
         var kept = keptCompensation(userClass, name, method, annotation, compensation, problems);
         return new StepDefinition(beanName + "." + name, name, beanName, userClass, method, annotation, kept,
@@ -94,8 +95,8 @@ final class StepInspector {
     }
 
     /** The compensation as the {@code @Step} allows it: none for a pivot or {@code NONE}. */
-    private static Method keptCompensation(Class<?> userClass, String name, Method method, Step annotation,
-            Method compensation, Consumer<String> problems) {
+    private static @Nullable Method keptCompensation(Class<?> userClass, String name, Method method,
+            Step annotation, @Nullable Method compensation, Consumer<String> problems) {
         if (annotation.pivot() && compensation != null) {
             problems.accept("@Step method " + where(method) + " is a pivot (the point of no return) but "
                     + where(compensation) + " compensates it; a pivot cannot be undone, remove one of the two");

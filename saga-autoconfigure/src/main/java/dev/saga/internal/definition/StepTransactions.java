@@ -2,6 +2,7 @@ package dev.saga.internal.definition;
 
 import java.lang.reflect.Method;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
 import org.springframework.transaction.interceptor.DefaultTransactionAttribute;
@@ -17,7 +18,7 @@ final class StepTransactions {
     private final AnnotationTransactionAttributeSource attributes = new AnnotationTransactionAttributeSource(false);
 
     /** The definition to open, or {@code null} when the method does not join the engine's transaction. */
-    TransactionDefinition of(Method method, Class<?> userClass) {
+    @Nullable TransactionDefinition of(Method method, Class<?> userClass) {
         TransactionAttribute attribute = attributes.getTransactionAttribute(method, userClass);
         if (attribute == null) {
             return null;

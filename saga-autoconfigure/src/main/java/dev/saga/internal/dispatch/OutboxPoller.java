@@ -3,6 +3,7 @@ package dev.saga.internal.dispatch;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
@@ -33,7 +34,7 @@ final class OutboxPoller {
     /** The last poll may have left due work behind: look again as soon as a worker is free. */
     private volatile boolean moreMayBeDue = true;
     private volatile boolean active;
-    private volatile Instant lastSuccessfulPoll;
+    private volatile @Nullable Instant lastSuccessfulPoll;
     /** Every lease written since the dispatcher started ends at this time or later. */
     private volatile Instant ownLeasesFrom = Instant.MAX;
 
@@ -58,7 +59,7 @@ final class OutboxPoller {
         active = false;
     }
 
-    Instant lastSuccessfulPoll() {
+    @Nullable Instant lastSuccessfulPoll() {
         return lastSuccessfulPoll;
     }
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -40,8 +41,8 @@ public final class SagaDispatcher implements SmartLifecycle, LocalNode, Dispatch
     private final OutboxPoller poller;
     private final LeaseRenewer renewer;
     private volatile boolean active;
-    private ScheduledFuture<?> polls;
-    private ScheduledFuture<?> renewals;
+    private @Nullable ScheduledFuture<?> polls;
+    private @Nullable ScheduledFuture<?> renewals;
 
     /** Runs sagas on the worker executor, polls and renews on the scheduler (one thread: polls never overlap). */
     public SagaDispatcher(ClaimStore claims, SagaRunner runner, DispatcherSettings settings, SagaClock clock,
@@ -143,7 +144,7 @@ public final class SagaDispatcher implements SmartLifecycle, LocalNode, Dispatch
     }
 
     @Override
-    public Instant lastSuccessfulPoll() {
+    public @Nullable Instant lastSuccessfulPoll() {
         return poller.lastSuccessfulPoll();
     }
 

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ public final class SagaEvents {
 
     private final Supplier<List<SagaListener>> listenerSource;
     private final ObservationRegistry observations;
-    private volatile List<SagaListener> listeners;
+    private volatile @Nullable List<SagaListener> listeners;
 
     /**
      * @param listeners looked up on first use, not before: listeners may depend on beans that
@@ -52,8 +53,8 @@ public final class SagaEvents {
     }
 
     /** One attempt of a step, as an observation ({@code saga.step}). */
-    public <T> T observeStep(String saga, String step, Observation.CheckedCallable<T, Throwable> attempt)
-            throws Throwable {
+    public <T extends @Nullable Object> T observeStep(String saga, String step,
+            Observation.CheckedCallable<T, Throwable> attempt) throws Throwable {
         return Observation.createNotStarted("saga.step", observations).contextualName("step " + step)
                 .lowCardinalityKeyValue("saga", saga).lowCardinalityKeyValue("step", step)
                 .observeChecked(attempt);

@@ -1,5 +1,6 @@
 package dev.saga.internal.interception;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -18,7 +19,7 @@ import dev.saga.internal.definition.SagaRegistry;
 public final class SagaAnnotationPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
     private final DefinitionCollector collector = new DefinitionCollector();
-    private volatile BeanFactory beanFactory;
+    private volatile @Nullable BeanFactory beanFactory;
 
     public SagaAnnotationPostProcessor() {
         setProxyTargetClass(true);

@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 
 import dev.saga.internal.definition.SagaRegistry;
@@ -24,7 +25,7 @@ final class StepInterceptor implements MethodInterceptor {
     }
 
     @Override
-    public Object invoke(MethodInvocation invocation) throws Throwable {
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         var context = ReplayContext.current().orElse(null);
         if (context == null || !context.acceptsSteps()) {
             return invocation.proceed();

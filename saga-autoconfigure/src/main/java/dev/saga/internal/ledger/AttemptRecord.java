@@ -2,6 +2,8 @@ package dev.saga.internal.ledger;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One attempt of a step or compensation, as kept in the ledger row's attempt log.
  *
@@ -10,5 +12,5 @@ import java.time.Instant;
  * @param endedAt when it ended
  * @param error the failure (type: message), or {@code null} when it succeeded
  */
-public record AttemptRecord(int attempt, Instant startedAt, Instant endedAt, String error) {
+public record AttemptRecord(int attempt, Instant startedAt, Instant endedAt, @Nullable String error) {
 }

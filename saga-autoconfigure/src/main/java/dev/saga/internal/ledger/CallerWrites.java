@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.SagaStatus;
@@ -74,8 +75,9 @@ public final class CallerWrites {
      *
      * @return false if the business key was taken (nothing was written)
      */
-    public boolean insertInstance(UUID id, String name, int version, String businessKey, String inputJson,
-            Instant deadline, Instant createdAt, Instant due, String claimedBy, long fencing) {
+    public boolean insertInstance(UUID id, String name, int version, @Nullable String businessKey,
+            @Nullable String inputJson, @Nullable Instant deadline, Instant createdAt, Instant due,
+            @Nullable String claimedBy, long fencing) {
         return jdbc.update(insertWithWork, id, name, version, businessKey, inputJson, SqlSupport.timestamp(deadline),
                 fencing, SqlSupport.timestamp(createdAt), SqlSupport.timestamp(createdAt), SqlSupport.timestamp(due),
                 claimedBy, claimedBy == null ? 0 : 1) == 1;

@@ -8,7 +8,7 @@ package dev.saga.internal.ledger;
  */
 public final class CommitInDoubtException extends EngineWriteException {
 
-    public CommitInDoubtException(String what, RuntimeException cause) {
+    CommitInDoubtException(String what, RuntimeException cause) {
         super("The commit of " + what + " is in doubt (" + cause.getMessage() + ")", cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.saga.internal.ledger;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
@@ -19,7 +20,7 @@ public final class EffectTransaction {
 
     /** The effect and its record; may throw whatever the user's method throws. */
     @FunctionalInterface
-    public interface Work<T> {
+    public interface Work<T extends @Nullable Object> {
         T run() throws Throwable;
     }
 
@@ -27,7 +28,8 @@ public final class EffectTransaction {
      * @param definition the method's transaction, or {@code null} when it is not transactional
      * @param what what commits, for the message of a commit in doubt
      */
-    public static <T> T run(PlatformTransactionManager transactionManager, TransactionDefinition definition,
+    public static <T extends @Nullable Object> T run(PlatformTransactionManager transactionManager,
+            @Nullable TransactionDefinition definition,
             String what, Work<T> work) throws Throwable {
         if (definition == null) {
             return work.run();
@@ -63,7 +65,7 @@ public final class EffectTransaction {
      * @param definition the method's transaction, or {@code null} when it is not transactional
      * @param what what is recorded, for the message
      */
-    public static void record(TransactionDefinition definition, String what, Runnable write) {
+    public static void record(@Nullable TransactionDefinition definition, String what, Runnable write) {
         try {
             write.run();
         } catch (FencedOffException | EngineWriteException lostOrInDoubt) {
@@ -81,7 +83,7 @@ public final class EffectTransaction {
      * Whether the failure is the method's own transaction running out of its {@code timeout}: the
      * step's (or compensation's) failure, handled by its retry policy, not the engine's.
      */
-    public static boolean timedOut(TransactionDefinition definition, Throwable failure) {
+    static boolean timedOut(@Nullable TransactionDefinition definition, Throwable failure) {
         return definition != null && definition.getTimeout() > 0
                 && (failure instanceof org.springframework.transaction.TransactionTimedOutException
                         || failure instanceof org.springframework.dao.QueryTimeoutException);

@@ -1,5 +1,7 @@
 package dev.saga.internal.ledger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The engine's own database work for a running saga failed or is in doubt: not the saga's or the
  * step's failure, so nothing may be recorded as a failed attempt. The run ends and the saga is tried
@@ -7,12 +9,12 @@ package dev.saga.internal.ledger;
  */
 public class EngineWriteException extends RuntimeException {
 
-    public EngineWriteException(String message, Throwable cause) {
+    EngineWriteException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
     /** The engine's write that failed, with the database's error. */
-    public static EngineWriteException of(String what, RuntimeException cause) {
+    static EngineWriteException of(String what, RuntimeException cause) {
         return new EngineWriteException("Could not record " + what + ": " + cause.getMessage(), cause);
     }
 }

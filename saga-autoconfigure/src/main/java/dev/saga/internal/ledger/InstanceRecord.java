@@ -1,5 +1,7 @@
 package dev.saga.internal.ledger;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.SagaView;
 
 /**
@@ -9,5 +11,5 @@ import dev.saga.SagaView;
  * @param fencing the number of the latest claim; every write of a run carries it
  * @param cancelReason why a cancellation was requested, or {@code null} when none was
  */
-public record InstanceRecord(SagaView saga, long fencing, String cancelReason) {
+public record InstanceRecord(SagaView saga, long fencing, @Nullable String cancelReason) {
 }

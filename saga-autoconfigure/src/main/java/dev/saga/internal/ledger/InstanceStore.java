@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.SagaStatus;
@@ -80,13 +81,13 @@ public final class InstanceStore {
      * Starts the saga's history afresh with a new input (continue-as-new), if the fence holds: the
      * instance first, then its steps (the lock order).
      */
-    public void continueAsNew(Fence fence, String inputJson) {
+    public void continueAsNew(Fence fence, @Nullable String inputJson) {
         requireFence(fence, jdbc.update(continueAsNew, inputJson, fence.sagaId(), fence.fencing()));
         steps.forgetHistory(fence.sagaId());
     }
 
     /** The saga whose status changed: its name, when it was started, and its output and error now. */
-    public record StatusChange(String name, Instant createdAt, String output, String error) {
+    public record StatusChange(String name, Instant createdAt, @Nullable String output, @Nullable String error) {
 
         private static StatusChange of(ResultSet rs, int row) throws SQLException {
             return new StatusChange(rs.getString("name"), SqlSupport.instant(rs, "created_at"), rs.getString("output"),
@@ -95,7 +96,8 @@ public final class InstanceStore {
     }
 
     /** Sets the status (and, when not null, the output and error) if the fence still holds. */
-    public StatusChange updateStatus(Fence fence, SagaStatus status, String outputJson, String error, Instant now) {
+    public StatusChange updateStatus(Fence fence, SagaStatus status, @Nullable String outputJson,
+            @Nullable String error, Instant now) {
         var changed = jdbc.query(updateStatus, StatusChange::of, status.name(), outputJson, error, status.isTerminal(),
                 SqlSupport.timestamp(now), fence.sagaId(), fence.fencing());
         requireFence(fence, changed.size());
@@ -106,7 +108,8 @@ public final class InstanceStore {
      * Records the saga's terminal status and removes its work in one statement, if the fence
      * still holds (every claim of another node raised it).
      */
-    public StatusChange finish(Fence fence, SagaStatus status, String outputJson, String error, Instant now) {
+    public StatusChange finish(Fence fence, SagaStatus status, @Nullable String outputJson, @Nullable String error,
+            Instant now) {
         if (!status.isTerminal()) {
             throw new IllegalArgumentException(status + " is not terminal");
         }

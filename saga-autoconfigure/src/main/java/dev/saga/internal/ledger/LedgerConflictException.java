@@ -7,7 +7,7 @@ package dev.saga.internal.ledger;
  */
 public final class LedgerConflictException extends EngineWriteException {
 
-    public LedgerConflictException(String message) {
+    LedgerConflictException(String message) {
         super(message, null);
     }
 }

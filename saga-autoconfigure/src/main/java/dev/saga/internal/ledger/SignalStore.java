@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -42,10 +43,10 @@ public final class SignalStore {
     }
 
     /** A signal not yet consumed: its row id and payload as JSON. */
-    public record PendingSignal(long id, String payload) {
+    public record PendingSignal(long id, @Nullable String payload) {
     }
 
-    public void add(UUID sagaId, String name, String payloadJson, Instant receivedAt) {
+    public void add(UUID sagaId, String name, @Nullable String payloadJson, Instant receivedAt) {
         jdbc.update(add, sagaId, name, payloadJson, SqlSupport.timestamp(receivedAt));
     }
 

@@ -8,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /** Small helpers for the engine's SQL: schema names, text parameters, timestamps. */
 public final class SqlSupport {
 
@@ -65,7 +67,7 @@ public final class SqlSupport {
      *
      * @param parameter the name of the API parameter it was given as, for the message
      */
-    public static String storableText(String value, String parameter) {
+    public static @Nullable String storableText(@Nullable String value, String parameter) {
         if (value != null && value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(parameter + " contains the character U+0000, which PostgreSQL cannot"
                     + " store in text; remove or replace it");
@@ -73,12 +75,12 @@ public final class SqlSupport {
         return value;
     }
 
-    public static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         var value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    public static OffsetDateTime timestamp(Instant instant) {
+    public static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One ledger row: a step, primitive or compensation of a saga, at its sequence number.
  *
@@ -30,14 +32,14 @@ public record StepRecord(
         StepKind kind,
         String name,
         StepStatus status,
-        Integer compensates,
-        String args,
-        String result,
-        String error,
+        @Nullable Integer compensates,
+        @Nullable String args,
+        @Nullable String result,
+        @Nullable String error,
         List<AttemptRecord> attempts,
         Instant startedAt,
-        Instant finishedAt,
-        Instant nextAttemptAt,
+        @Nullable Instant finishedAt,
+        @Nullable Instant nextAttemptAt,
         boolean noEffect) {
 
     public StepRecord {
@@ -45,8 +47,8 @@ public record StepRecord(
     }
 
     /** A row for a step or marker that starts now and has no attempt yet. */
-    public static StepRecord started(UUID sagaId, int seq, StepKind kind, String name, Integer compensates,
-            String args, Instant at) {
+    public static StepRecord started(UUID sagaId, int seq, StepKind kind, String name,
+            @Nullable Integer compensates, @Nullable String args, Instant at) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.RETRYING, compensates, args, null, null, List.of(),
                 at, null, null, false);
     }
@@ -58,7 +60,8 @@ public record StepRecord(
     }
 
     /** A completed row for a value recorded at once (a primitive). */
-    public static StepRecord completed(UUID sagaId, int seq, StepKind kind, String name, String result, Instant at) {
+    public static StepRecord completed(UUID sagaId, int seq, StepKind kind, String name, @Nullable String result,
+            Instant at) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.COMPLETED, null, null, result, null,
                 List.of(new AttemptRecord(1, at, at, null)), at, at, null, false);
     }
@@ -69,13 +72,13 @@ public record StepRecord(
     }
 
     /** This row after one more attempt that succeeded with the given result. */
-    public StepRecord succeeded(String resultJson, Instant attemptStarted, Instant now) {
+    public StepRecord succeeded(@Nullable String resultJson, Instant attemptStarted, Instant now) {
         return new StepRecord(sagaId, seq, kind, name, StepStatus.COMPLETED, compensates, args, resultJson, null,
                 plus(new AttemptRecord(attempts.size() + 1, attemptStarted, now, null)), startedAt, now, null, false);
     }
 
     /** This row after one more attempt that failed; retried at {@code nextAttempt} unless that is null. */
-    public StepRecord failed(String errorText, Instant attemptStarted, Instant now, Instant nextAttempt,
+    public StepRecord failed(String errorText, Instant attemptStarted, Instant now, @Nullable Instant nextAttempt,
             boolean provesNoEffect) {
         return new StepRecord(sagaId, seq, kind, name, nextAttempt == null ? StepStatus.FAILED : StepStatus.RETRYING,
                 compensates, args, null, errorText,

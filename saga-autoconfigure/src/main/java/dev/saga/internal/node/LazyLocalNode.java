@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -34,7 +35,7 @@ public final class LazyLocalNode implements LocalNode {
     private final SingletonSupplier<LocalNode> dispatcher;
 
     /** @param dispatcher finds this node's dispatcher, or null when there is none */
-    public LazyLocalNode(Supplier<? extends LocalNode> dispatcher) {
+    public LazyLocalNode(Supplier<? extends @Nullable LocalNode> dispatcher) {
         this.dispatcher = new SingletonSupplier<>(dispatcher, () -> NO_DISPATCHER);
     }
 

@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.SagaStatus;
 
 /**
@@ -16,20 +18,21 @@ import dev.saga.SagaStatus;
 public final class LocalCompletions {
 
     /** How a saga ended, as its last write recorded it. */
-    public record Finished(String name, SagaStatus status, String output, String error) {
+    public record Finished(String name, SagaStatus status, @Nullable String output, @Nullable String error) {
     }
 
     /** The watches of each saga; a list is only changed inside the map's atomic operations. */
-    private final ConcurrentHashMap<UUID, List<CompletableFuture<Finished>>> watched = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, List<CompletableFuture<@Nullable Finished>>> watched =
+            new ConcurrentHashMap<>();
 
     /**
      * A new watch that completes with the outcome of the saga if this node finishes it, or with
      * {@code null} when its run here ends otherwise; callers stop watching when done waiting.
      */
-    public CompletableFuture<Finished> watch(UUID sagaId) {
-        var watch = new CompletableFuture<Finished>();
+    public CompletableFuture<@Nullable Finished> watch(UUID sagaId) {
+        var watch = new CompletableFuture<@Nullable Finished>();
         watched.compute(sagaId, (id, watches) -> {
-            var all = watches == null ? new ArrayList<CompletableFuture<Finished>>(1) : watches;
+            var all = watches == null ? new ArrayList<CompletableFuture<@Nullable Finished>>(1) : watches;
             all.add(watch);
             return all;
         });
@@ -37,7 +40,7 @@ public final class LocalCompletions {
     }
 
     /** Forgets this watch; other callers' watches of the same saga stay. */
-    public void unwatch(UUID sagaId, CompletableFuture<Finished> watch) {
+    public void unwatch(UUID sagaId, CompletableFuture<@Nullable Finished> watch) {
         watched.computeIfPresent(sagaId, (id, watches) -> {
             watches.remove(watch);
             return watches.isEmpty() ? null : watches;
@@ -49,7 +52,7 @@ public final class LocalCompletions {
      * this node ended without finishing it (it waits, or another node took it over), so that
      * callers read where it is. Tells every watch of the saga.
      */
-    public void finished(UUID sagaId, Finished outcome) {
+    public void finished(UUID sagaId, @Nullable Finished outcome) {
         var watches = watched.remove(sagaId);
         if (watches != null) {
             watches.forEach(watch -> watch.complete(outcome));

@@ -2,6 +2,8 @@ package dev.saga.internal.outbox;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.ledger.InstanceRecord;
 
 /**
@@ -15,13 +17,13 @@ import dev.saga.internal.ledger.InstanceRecord;
  * @param startedHere the saga as this node just started it (with no history), or {@code null}
  *     when it was claimed from the outbox and must be read
  */
-public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, InstanceRecord startedHere) {
+public record Claim(UUID sagaId, long fencing, int recoveries, int wakeups, @Nullable InstanceRecord startedHere) {
 
     /** The fencing number of a saga claimed at its start, by the node that started it. */
     public static final long FIRST_FENCING = 1;
 
     /** A claim taken from the outbox. */
-    public Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
+    Claim(UUID sagaId, long fencing, int recoveries, int wakeups) {
         this(sagaId, fencing, recoveries, wakeups, null);
     }
 

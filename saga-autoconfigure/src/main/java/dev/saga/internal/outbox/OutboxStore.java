@@ -3,6 +3,7 @@ package dev.saga.internal.outbox;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.internal.ledger.SqlSupport;
@@ -95,7 +96,7 @@ public final class OutboxStore {
     }
 
     /** Unclaimed due work: how many sagas, and the due time of the oldest (null when none). */
-    public record Backlog(long due, Instant oldestDueAt) {
+    public record Backlog(long due, @Nullable Instant oldestDueAt) {
     }
 
     /** Removes the finished saga's work; false if this node's claim was lost. */

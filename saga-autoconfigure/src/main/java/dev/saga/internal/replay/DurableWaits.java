@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -85,7 +86,7 @@ final class DurableWaits {
     }
 
     /** Waits here until {@code due} (none: no wait) when it is near enough, else suspends the run until then. */
-    void until(Instant due) {
+    void until(@Nullable Instant due) {
         if (due == null) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
 
@@ -24,7 +25,7 @@ final class EngineWrites {
         });
     }
 
-    static <T> T fenced(Supplier<T> work) {
+    static <T extends @Nullable Object> T fenced(Supplier<T> work) {
         try {
             return work.get();
         } catch (RuntimeException e) {

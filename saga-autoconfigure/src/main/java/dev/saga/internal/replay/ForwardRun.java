@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -106,7 +107,7 @@ final class ForwardRun {
         return endings.startCompensating(claim, fence, saga.name(), execution.run(), error, false);
     }
 
-    private RunOutcome continueAsNew(Claim claim, Fence fence, SagaDefinition saga, int run, Object input) {
+    private RunOutcome continueAsNew(Claim claim, Fence fence, SagaDefinition saga, int run, @Nullable Object input) {
         var inputType = saga.takesInput() ? saga.entryMethod().getParameterTypes()[0] : null;
         if (inputType != null && input != null
                 && !ClassUtils.resolvePrimitiveIfNecessary(inputType).isInstance(input)) {
@@ -129,9 +130,9 @@ final class ForwardRun {
         return new RunOutcome.ContinuedAsNew();
     }
 
-    private Object invokeEntry(SagaDefinition saga, InstanceRecord instance) throws Throwable {
+    private @Nullable Object invokeEntry(SagaDefinition saga, InstanceRecord instance) throws Throwable {
         Object bean = beans.apply(saga.beanName());
-        Object[] arguments = saga.takesInput()
+        @Nullable Object[] arguments = saga.takesInput()
                 ? new Object[] {codec.read(instance.saga().input(), saga.inputType(), "input of saga " + saga.name())}
                 : new Object[0];
         var entry = saga.entryMethod();

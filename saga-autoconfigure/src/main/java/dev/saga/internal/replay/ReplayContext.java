@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.compensation.StepScopeContext;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.SqlSupport;
@@ -48,7 +50,7 @@ public final class ReplayContext implements SagaContext {
     }
 
     /** Runs or replays the step at the next sequence number. */
-    public Object callStep(StepDefinition step, Object[] arguments, StepInvocation method) {
+    public @Nullable Object callStep(StepDefinition step, @Nullable Object[] arguments, StepInvocation method) {
         return steps.call(cursor, step, arguments, method);
     }
 
@@ -105,7 +107,7 @@ public final class ReplayContext implements SagaContext {
     }
 
     @Override
-    public void continueAsNew(Object input) {
+    public void continueAsNew(@Nullable Object input) {
         execution.requireEntryMethod("continueAsNew");
         throw new SagaControl.ContinueAsNew(input);
     }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.TransactionDefinition;
@@ -71,12 +72,12 @@ final class ReplayCursor {
     }
 
     /** The row at {@code seq}, or null where the history ends. */
-    StepRecord recorded(int seq) {
+    @Nullable StepRecord recorded(int seq) {
         return rows.get(seq);
     }
 
     /** The row at {@code seq}, checked to be the call the code makes now; null where the history ends. */
-    StepRecord replay(int seq, StepKind kind, String name) {
+    @Nullable StepRecord replay(int seq, StepKind kind, String name) {
         StepRecord row = rows.get(seq);
         if (row != null && (row.kind() != kind || !row.name().equals(name))) {
             throw new SagaControl.NonDeterminism("Saga '" + execution.saga().name() + "' (" + execution.sagaId()
@@ -97,7 +98,7 @@ final class ReplayCursor {
      * Writes a step's success inside its effect's transaction, when it has one: a step that ran
      * past its own {@code @Transactional(timeout)} fails here as it is, for its retry policy.
      */
-    void recordWithEffect(TransactionDefinition transaction, String what, StepRecord row) {
+    void recordWithEffect(@Nullable TransactionDefinition transaction, String what, StepRecord row) {
         try {
             EffectTransaction.record(transaction, what,
                     () -> ledger.record(execution.fence(), row).ifPresent(execution::cancelRequested));

@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,7 +46,7 @@ final class RunEndings {
     }
 
     /** Records the terminal status and removes the saga's work, in one statement. */
-    RunOutcome finish(Fence fence, SagaStatus status, String outputJson, String error) {
+    RunOutcome finish(Fence fence, SagaStatus status, @Nullable String outputJson, @Nullable String error) {
         var now = clock.now();
         var finished = instances.finish(fence, status, outputJson, error, now);
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), now));
@@ -79,7 +80,8 @@ final class RunEndings {
         return compensate(claim, fence, sagaName, run, error, cancelled);
     }
 
-    RunOutcome compensate(Claim claim, Fence fence, String sagaName, int run, String sagaError, boolean cancelled) {
+    RunOutcome compensate(Claim claim, Fence fence, String sagaName, int run, @Nullable String sagaError,
+            boolean cancelled) {
         var outcome = compensator.compensate(fence, sagaName, run, Integer.MAX_VALUE);
         if (outcome instanceof CompensationOutcome.Compensated) {
             var finished = finish(fence, cancelled ? SagaStatus.CANCELLED : SagaStatus.COMPENSATED, null, null);

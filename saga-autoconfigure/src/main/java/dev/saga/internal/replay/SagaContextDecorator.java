@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.core.task.TaskDecorator;
 
@@ -32,7 +33,7 @@ public final class SagaContextDecorator implements TaskDecorator {
         };
     }
 
-    private static void setMdc(Map<String, String> mdc) {
+    private static void setMdc(@Nullable Map<String, String> mdc) {
         if (mdc == null) {
             MDC.clear();
         } else {

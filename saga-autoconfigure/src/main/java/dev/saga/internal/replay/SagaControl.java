@@ -2,6 +2,8 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The engine's own control flow through user code. An {@link Error}, not an exception, so that an
  * ordinary {@code catch (Exception e)} in a saga cannot swallow it. Never seen by users unless
@@ -54,14 +56,14 @@ abstract sealed class SagaControl extends Error {
 
     /** The saga continues as new: end this run, drop its history, start again with this input. */
     static final class ContinueAsNew extends SagaControl {
-        private final transient Object input;
+        private final transient @Nullable Object input;
 
-        ContinueAsNew(Object input) {
+        ContinueAsNew(@Nullable Object input) {
             super("continue as new");
             this.input = input;
         }
 
-        public Object input() {
+        public @Nullable Object input() {
             return input;
         }
     }

@@ -2,6 +2,8 @@ package dev.saga.internal.replay;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.ledger.Fence;
 
@@ -14,10 +16,10 @@ final class SagaExecution {
     private final Fence fence;
     private final SagaDefinition saga;
     private final int run;
-    private String completedPivot;
-    private Integer stepSeq;
+    private @Nullable String completedPivot;
+    private @Nullable Integer stepSeq;
     /** Seen by whichever thread records: a timed step records its success on a thread of its own. */
-    private volatile String cancelReason;
+    private volatile @Nullable String cancelReason;
 
     SagaExecution(Fence fence, SagaDefinition saga, int run) {
         this.fence = fence;
@@ -59,7 +61,7 @@ final class SagaExecution {
     }
 
     /** The pivot step that completed in this saga, or null: after it, failures are not compensated. */
-    String completedPivot() {
+    @Nullable String completedPivot() {
         return completedPivot;
     }
 

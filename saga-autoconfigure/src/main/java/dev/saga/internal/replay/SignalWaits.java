@@ -2,6 +2,8 @@ package dev.saga.internal.replay;
 
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.codec.PayloadCodec;
 
 /** How the outcome of a signal wait is recorded: {@code {"received": bool, "payload": json}}. */
@@ -10,7 +12,7 @@ final class SignalWaits {
     private SignalWaits() {
     }
 
-    static String received(String payloadJson) {
+    static String received(@Nullable String payloadJson) {
         return "{\"received\":true,\"payload\":" + (payloadJson == null ? "null" : payloadJson) + "}";
     }
 

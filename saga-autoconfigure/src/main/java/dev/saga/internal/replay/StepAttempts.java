@@ -1,5 +1,6 @@
 package dev.saga.internal.replay;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -31,7 +32,7 @@ final class StepAttempts {
         this.clock = clock;
     }
 
-    Object run(AttemptState attempt) throws Throwable {
+    @Nullable Object run(AttemptState attempt) throws Throwable {
         attempt.begin(clock.now());
         if (attempt.policy().hasTimeout()) {
             return timed.run(attempt, () -> attemptAndRecord(attempt));
@@ -47,12 +48,12 @@ final class StepAttempts {
         }
     }
 
-    private Object attemptAndRecord(AttemptState attempt) throws Throwable {
+    private @Nullable Object attemptAndRecord(AttemptState attempt) throws Throwable {
         var step = attempt.step();
         var transaction = transactionOf(step, attempt.policy());
         try {
             return EffectTransaction.run(transactionManager, transaction, "step '" + step.name() + "'", () -> {
-                Object result = attempt.method().proceed();
+                var result = attempt.method().proceed();
                 recordSuccess(attempt, transaction, result);
                 return result;
             });
@@ -67,7 +68,7 @@ final class StepAttempts {
      * step timeout (rounded up to seconds) becomes the transaction's, so that an abandoned attempt's
      * statements are cancelled and give back their connection and locks.
      */
-    private static TransactionDefinition transactionOf(StepDefinition step, RetryPolicy policy) {
+    private static @Nullable TransactionDefinition transactionOf(StepDefinition step, RetryPolicy policy) {
         var declared = step.transaction();
         if (declared == null || !policy.hasTimeout() || declared.getTimeout() != TransactionDefinition.TIMEOUT_DEFAULT) {
             return declared;
@@ -77,7 +78,8 @@ final class StepAttempts {
         return bounded;
     }
 
-    private void recordSuccess(AttemptState attempt, TransactionDefinition transaction, Object result) {
+    private void recordSuccess(AttemptState attempt, @Nullable TransactionDefinition transaction,
+            @Nullable Object result) {
         var step = attempt.step();
         var row = attempt.row().succeeded(codec.write(result, step.method().getGenericReturnType(),
                 "result of step '" + step.name() + "'"), attempt.startedAt(), clock.now());

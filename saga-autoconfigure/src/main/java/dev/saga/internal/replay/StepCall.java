@@ -2,6 +2,7 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,8 @@ final class StepCall {
         this.clock = clock;
     }
 
-    Object call(ReplayCursor cursor, StepDefinition step, Object[] arguments, StepInvocation method) {
+    @Nullable Object call(ReplayCursor cursor, StepDefinition step, @Nullable Object[] arguments,
+            StepInvocation method) {
         var execution = cursor.execution();
         int seq = cursor.next();
         StepRecord row = cursor.replay(seq, StepKind.STEP, step.name());
@@ -67,7 +69,7 @@ final class StepCall {
         var outcome = retry.run(policy, row.attemptCount(),
                 number -> events.observeStep(execution.saga().name(), step.name(), () -> attempts.run(attempt)),
                 (number, error, retryIn) -> recordFailure(attempt, error, retryIn), SagaControl.class);
-        if (outcome instanceof DurableRetry.Outcome.Succeeded<Object> succeeded) {
+        if (outcome instanceof DurableRetry.Outcome.Succeeded<@Nullable Object> succeeded) {
             stepAttempted(execution, attempt.row(), SagaListener.StepOutcome.COMPLETED); // after its commit
             if (step.pivot()) {
                 execution.pivotCompleted(step.name());
@@ -75,27 +77,27 @@ final class StepCall {
             execution.stopIfCancelled();
             return succeeded.value();
         }
-        if (outcome instanceof DurableRetry.Outcome.RetryLater<Object> later) {
+        if (outcome instanceof DurableRetry.Outcome.RetryLater<@Nullable Object> later) {
             throw new SagaControl.Suspend(later.delay());
         }
-        throw sneaky(((DurableRetry.Outcome.Exhausted<Object>) outcome).error());
+        throw sneaky(((DurableRetry.Outcome.Exhausted<@Nullable Object>) outcome).error());
     }
 
     /** Refused here, before the step runs, when its compensation could not read them back. */
-    private String writeArguments(StepDefinition step, Object[] arguments) {
+    private String writeArguments(StepDefinition step, @Nullable Object[] arguments) {
         var what = "arguments of step '" + step.name() + "'";
         return step.compensation() == null ? codec.writeArguments(arguments, what)
                 : codec.writeArguments(arguments, step.method().getGenericParameterTypes(), what);
     }
 
-    private Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {
+    private @Nullable Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {
         if (step.pivot()) {
             execution.pivotCompleted(step.name());
         }
         return codec.read(row.result(), step.method().getGenericReturnType(), "result of " + step.name());
     }
 
-    private void recordFailure(AttemptState attempt, Throwable error, Duration retryIn) {
+    private void recordFailure(AttemptState attempt, Throwable error, @Nullable Duration retryIn) {
         var now = clock.now();
         var row = attempt.row().failed(ErrorText.of(error), attempt.startedAt(), now,
                 retryIn == null ? null : now.plus(retryIn), RetryPolicy.matches(attempt.step().noEffectOn(), error));

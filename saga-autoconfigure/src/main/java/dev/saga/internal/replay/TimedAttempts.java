@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -37,8 +38,8 @@ final class TimedAttempts {
         this.clock = clock;
     }
 
-    Object run(AttemptState attempt, EffectTransaction.Work<Object> work) throws Throwable {
-        Future<Object> running;
+    @Nullable Object run(AttemptState attempt, EffectTransaction.Work<@Nullable Object> work) throws Throwable {
+        Future<@Nullable Object> running;
         try {
             running = submit(attempt, work);
         } catch (TaskRejectedException allBusy) {
@@ -66,7 +67,7 @@ final class TimedAttempts {
      * context and the MDC of this thread to the attempt's, and the saga's own context must not
      * cross, because the saga's thread goes on without the attempt once it is abandoned.
      */
-    private Future<Object> submit(AttemptState attempt, EffectTransaction.Work<Object> work) {
+    private Future<@Nullable Object> submit(AttemptState attempt, EffectTransaction.Work<@Nullable Object> work) {
         var execution = attempt.cursor().execution();
         var previous = SagaContextHolder.bind(StepScopeContext.ofStep(execution.sagaId(), execution.run(),
                 attempt.row().seq(), clock));
@@ -85,7 +86,7 @@ final class TimedAttempts {
         }
     }
 
-    private static Object outcomeOf(Future<Object> running) throws Throwable {
+    private static @Nullable Object outcomeOf(Future<@Nullable Object> running) throws Throwable {
         try {
             return running.get();
         } catch (ExecutionException e) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -29,7 +30,7 @@ public final class RetentionJob implements SmartLifecycle {
     private final int batchSize;
     private final Duration interval;
     private final TaskScheduler scheduler;
-    private ScheduledFuture<?> runs;
+    private @Nullable ScheduledFuture<?> runs;
 
     /**
      * @param retention how long finished sagas of each terminal status are kept; statuses not in

@@ -2,6 +2,8 @@ package dev.saga.internal.retry;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The attempt loop shared by steps and compensations: try, record the failure durably, and
  * either wait briefly on this thread or hand the wait back to the caller to suspend the saga,
@@ -17,28 +19,28 @@ public final class DurableRetry {
 
     /** One attempt of the work; may throw anything the work throws. */
     @FunctionalInterface
-    public interface Attempt<T> {
+    public interface Attempt<T extends @Nullable Object> {
         T run(int attempt) throws Throwable;
     }
 
     /** Records a failed attempt: with the time of the next one, or as final when there is none. */
     @FunctionalInterface
     public interface FailureRecorder {
-        void failed(int attempt, Throwable error, Duration retryIn);
+        void failed(int attempt, Throwable error, @Nullable Duration retryIn);
     }
 
     /** How the loop ended. */
-    public sealed interface Outcome<T> {
+    public sealed interface Outcome<T extends @Nullable Object> {
         /** An attempt succeeded (and recorded its own success). */
-        record Succeeded<T>(T value) implements Outcome<T> {
+        record Succeeded<T extends @Nullable Object>(T value) implements Outcome<T> {
         }
 
         /** The next attempt is due later than the inline limit: suspend and come back then. */
-        record RetryLater<T>(Duration delay) implements Outcome<T> {
+        record RetryLater<T extends @Nullable Object>(Duration delay) implements Outcome<T> {
         }
 
         /** No retry is left, or the failure is one the policy does not retry; the last error. */
-        record Exhausted<T>(Throwable error) implements Outcome<T> {
+        record Exhausted<T extends @Nullable Object>(Throwable error) implements Outcome<T> {
         }
     }
 
@@ -50,8 +52,8 @@ public final class DurableRetry {
      * @param mustRethrow failures that are not attempts at all (the engine's own control flow);
      *     they are thrown on unchanged
      */
-    public <T> Outcome<T> run(RetryPolicy policy, int failedSoFar, Attempt<T> attempt, FailureRecorder recorder,
-            Class<?>... mustRethrow) {
+    public <T extends @Nullable Object> Outcome<T> run(RetryPolicy policy, int failedSoFar, Attempt<T> attempt,
+            FailureRecorder recorder, Class<?>... mustRethrow) {
         int failed = failedSoFar;
         while (true) {
             int number = failed + 1;

@@ -3,6 +3,7 @@ package dev.saga.internal.retry;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 
 import dev.saga.Step;
@@ -23,8 +24,9 @@ import dev.saga.internal.definition.StepDefinition;
  * @param excludes Exception types that fail a step at once.
  * @param timeout Longest time one attempt may take; 0 for no limit.
  */
-public record RetryLayer(Integer maxRetries, Duration delay, Double multiplier, Duration maxDelay, Duration jitter,
-        List<Class<? extends Throwable>> includes, List<Class<? extends Throwable>> excludes, Duration timeout) {
+public record RetryLayer(@Nullable Integer maxRetries, @Nullable Duration delay, @Nullable Double multiplier,
+        @Nullable Duration maxDelay, @Nullable Duration jitter, @Nullable List<Class<? extends Throwable>> includes,
+        @Nullable List<Class<? extends Throwable>> excludes, @Nullable Duration timeout) {
 
     /** A layer that sets nothing. */
     public static final RetryLayer NONE = new RetryLayer(null, null, null, null, null, null, null, null);
@@ -49,7 +51,7 @@ public record RetryLayer(Integer maxRetries, Duration delay, Double multiplier, 
     }
 
     /** The policy with this layer's values laid over it. */
-    public RetryPolicy over(RetryPolicy base) {
+    RetryPolicy over(RetryPolicy base) {
         return new RetryPolicy(
                 or(maxRetries, base.maxRetries()),
                 or(delay, base.delay()),
@@ -61,11 +63,11 @@ public record RetryLayer(Integer maxRetries, Duration delay, Double multiplier, 
                 or(timeout, base.timeout()));
     }
 
-    private static <T> T or(T value, T below) {
+    private static <T> T or(@Nullable T value, T below) {
         return value != null ? value : below;
     }
 
-    private static Duration duration(String text) {
+    private static @Nullable Duration duration(String text) {
         return text.isBlank() ? null : DurationStyle.detectAndParse(text);
     }
 }

@@ -34,7 +34,7 @@ public record RetryPolicy(int maxRetries, Duration delay, double multiplier, Dur
     }
 
     /** A policy that retries every failure and has no timeout. */
-    public static RetryPolicy of(int maxRetries, Duration delay, double multiplier, Duration maxDelay, Duration jitter) {
+    static RetryPolicy of(int maxRetries, Duration delay, double multiplier, Duration maxDelay, Duration jitter) {
         return new RetryPolicy(maxRetries, delay, multiplier, maxDelay, jitter, List.of(), List.of(), Duration.ZERO);
     }
 
@@ -49,12 +49,12 @@ public record RetryPolicy(int maxRetries, Duration delay, double multiplier, Dur
     }
 
     /** Whether another attempt may follow the given number of failed ones. */
-    public boolean allowsRetryAfter(int failedAttempts) {
+    boolean allowsRetryAfter(int failedAttempts) {
         return failedAttempts <= maxRetries;
     }
 
     /** Whether this failure may be retried at all. */
-    public boolean retries(Throwable failure) {
+    boolean retries(Throwable failure) {
         if (matches(excludes, failure)) {
             return false;
         }
@@ -67,7 +67,7 @@ public record RetryPolicy(int maxRetries, Duration delay, double multiplier, Dur
     }
 
     /** The delay before the next attempt, after the given number (1 or more) of failed attempts. */
-    public Duration delayAfter(int failedAttempts) {
+    Duration delayAfter(int failedAttempts) {
         double base = delay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
         long millis = (long) Math.min(base, maxDelay.toMillis());
         if (!jitter.isZero()) {

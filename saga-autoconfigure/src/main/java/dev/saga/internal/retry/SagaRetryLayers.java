@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.StepDefinition;
 
@@ -31,7 +33,7 @@ public final class SagaRetryLayers {
 
     private final Map<String, SagaLayers> bySaga;
 
-    public SagaRetryLayers(Map<String, SagaLayers> bySaga) {
+    public SagaRetryLayers(@Nullable Map<String, SagaLayers> bySaga) {
         this.bySaga = bySaga == null ? Map.of() : Map.copyOf(bySaga);
     }
 

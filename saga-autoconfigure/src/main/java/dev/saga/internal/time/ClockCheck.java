@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +28,7 @@ public final class ClockCheck implements SmartLifecycle {
     private final Duration every;
     private final TaskScheduler scheduler;
     private volatile boolean apart;
-    private ScheduledFuture<?> checks;
+    private @Nullable ScheduledFuture<?> checks;
 
     /**
      * @param databaseTime the database's current time (a query)
