@@ -2,6 +2,7 @@ package dev.saga;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -40,6 +41,12 @@ class ArchitectureTests {
         noClasses().that().resideInAnyPackage("dev.saga.internal..", "dev.saga.spi..")
                 .should().dependOnClassesThat().resideInAPackage("dev.saga.autoconfigure..")
                 .check(classes);
+    }
+
+    @Test
+    void enginePackagesHaveNoCycle() {
+        slices().matching("dev.saga.internal.(*)..").should().beFreeOfCycles().check(classes);
+        slices().matching("dev.saga.(*)..").should().beFreeOfCycles().check(classes);
     }
 
     @Test
