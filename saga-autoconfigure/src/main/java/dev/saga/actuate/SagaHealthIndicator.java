@@ -41,23 +41,18 @@ public class SagaHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         var backlog = sagas.backlog();
-        builder.withDetail("dispatcher", dispatcher.isRunning() ? "running" : "stopped")
-                .withDetail("lastPoll", String.valueOf(dispatcher.lastSuccessfulPoll()))
+        boolean running = dispatcher.isRunning();
+        var lastPoll = dispatcher.lastSuccessfulPoll(); // read once: the details show what was judged
+        boolean polling = running && lastPoll != null
+                && lastPoll.isAfter(Instant.now().minus(dispatcher.pollInterval().multipliedBy(3)));
+        var maxAge = thresholds.maxOldestDueAge();
+        boolean late = !maxAge.isZero() && backlog.oldestDueAge().compareTo(maxAge) > 0;
+        boolean crowded = thresholds.maxBacklog() > 0 && backlog.due() > thresholds.maxBacklog();
+        builder.status(!polling || late ? Status.DOWN : crowded ? Status.OUT_OF_SERVICE : Status.UP)
+                .withDetail("dispatcher", running ? "running" : "stopped")
+                .withDetail("lastPoll", String.valueOf(lastPoll))
                 .withDetail("backlog", backlog.due())
                 .withDetail("oldestDueAge", backlog.oldestDueAge().toString())
                 .withDetail("needOperator", backlog.parked());
-        var lastPoll = dispatcher.lastSuccessfulPoll();
-        boolean polling = lastPoll != null
-                && lastPoll.isAfter(Instant.now().minus(dispatcher.pollInterval().multipliedBy(3)));
-        if (!dispatcher.isRunning() || !polling) {
-            builder.down();
-        } else if (!thresholds.maxOldestDueAge().isZero()
-                && backlog.oldestDueAge().compareTo(thresholds.maxOldestDueAge()) > 0) {
-            builder.down();
-        } else if (thresholds.maxBacklog() > 0 && backlog.due() > thresholds.maxBacklog()) {
-            builder.status(Status.OUT_OF_SERVICE);
-        } else {
-            builder.up();
-        }
     }
 }

@@ -21,9 +21,7 @@ class EngineSettingsTests {
 
     @Test
     void turnsTheDocumentedDefaultsIntoTheDefaultPolicy() {
-        var policies = EngineSettings.retryPolicies(bind(Map.of()));
-
-        assertThat(policies.defaults()).isEqualTo(new RetryPolicy(3, Duration.ofSeconds(1), 2.0,
+        assertThat(EngineSettings.defaults(bind(Map.of()).retry())).isEqualTo(new RetryPolicy(3, Duration.ofSeconds(1), 2.0,
                 Duration.ofMinutes(1), Duration.ofMillis(100), List.of(), List.of(), Duration.ZERO));
     }
 

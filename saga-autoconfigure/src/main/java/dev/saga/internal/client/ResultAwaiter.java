@@ -15,6 +15,7 @@ import dev.saga.SagaStatus;
 import dev.saga.SagaTimeoutException;
 import dev.saga.SagaView;
 import dev.saga.internal.codec.PayloadCodec;
+import dev.saga.internal.ledger.FinishedSaga;
 import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.node.LocalNode;
 
@@ -46,7 +47,7 @@ public final class ResultAwaiter {
         try {
             long pause = 5;
             while (true) {
-                LocalCompletions.Finished outcome;
+                FinishedSaga outcome;
                 if ((watch.isDone() || node.runsHere(sagaId)) && Instant.now().isBefore(deadline)) {
                     // running on this node: its worker tells when the run ends; but that run may have been
                     // fenced off (a deadline, a lost lease) and another node may finish the saga: read it too
@@ -79,12 +80,12 @@ public final class ResultAwaiter {
     }
 
     /** The saga's outcome as recorded, or null while it has not finished. */
-    private static LocalCompletions.@Nullable Finished finished(SagaView view) {
+    private static @Nullable FinishedSaga finished(SagaView view) {
         return view.status().isTerminal()
-                ? new LocalCompletions.Finished(view.name(), view.status(), view.output(), view.error()) : null;
+                ? new FinishedSaga(view.name(), view.status(), view.output(), view.error()) : null;
     }
 
-    private <T> @Nullable T result(UUID sagaId, LocalCompletions.Finished outcome, Class<T> resultType) {
+    private <T> @Nullable T result(UUID sagaId, FinishedSaga outcome, Class<T> resultType) {
         if (outcome.status() != SagaStatus.COMPLETED) {
             throw new SagaFailedException(sagaId, outcome.status(), outcome.error());
         }
@@ -96,8 +97,8 @@ public final class ResultAwaiter {
     }
 
     /** The outcome if it arrives within the time given, else null. */
-    private static LocalCompletions.@Nullable Finished waitFor(
-            CompletableFuture<LocalCompletions.@Nullable Finished> finishedHere,
+    private static @Nullable FinishedSaga waitFor(
+            CompletableFuture<@Nullable FinishedSaga> finishedHere,
             long millis, UUID sagaId) {
         try {
             return finishedHere.get(millis, TimeUnit.MILLISECONDS);

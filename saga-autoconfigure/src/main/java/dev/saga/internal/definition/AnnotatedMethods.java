@@ -2,11 +2,8 @@ package dev.saga.internal.definition;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.springframework.core.annotation.AnnotationUtils;
@@ -50,13 +47,9 @@ final class AnnotatedMethods {
         return Arrays.stream(types).map(Class::getSimpleName).collect(Collectors.joining(", "));
     }
 
+    /** The annotated methods, each once: an override or an interface method's implementation hides the other. */
     private static List<Method> annotated(Class<?> userClass, Class<? extends Annotation> type) {
-        var found = new ArrayList<Method>();
-        ReflectionUtils.doWithMethods(userClass, found::add,
-                m -> !m.isBridge() && !m.isSynthetic() && AnnotationUtils.findAnnotation(m, type) != null);
-        // the same method may be seen on a class and an interface; keep the most specific one
-        Map<String, Method> unique = new LinkedHashMap<>();
-        found.forEach(m -> unique.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), m));
-        return List.copyOf(unique.values());
+        return List.of(ReflectionUtils.getUniqueDeclaredMethods(userClass,
+                m -> !m.isBridge() && !m.isSynthetic() && AnnotationUtils.findAnnotation(m, type) != null));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.saga.internal.ledger.OutageLog;
 import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.time.SagaClock;
 
@@ -21,14 +22,15 @@ final class LeaseRenewer {
     private final DispatcherSettings settings;
     private final SagaClock clock;
     private final WorkerSlots slots;
-    private final DatabaseFailures renewFailures;
+    private final OutageLog renewFailures;
 
     LeaseRenewer(ClaimStore claims, DispatcherSettings settings, SagaClock clock, WorkerSlots slots) {
         this.claims = claims;
         this.settings = settings;
         this.clock = clock;
         this.slots = slots;
-        this.renewFailures = new DatabaseFailures(log, settings.nodeId(), "renew leases", every());
+        this.renewFailures = new OutageLog(log, "Saga dispatcher on node " + settings.nodeId(), "renew leases",
+                "It is tried again every " + every());
     }
 
     Duration every() {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
 
+import dev.saga.internal.ledger.OutageLog;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.time.SagaClock;
@@ -28,8 +29,8 @@ final class OutboxPoller {
     private final TaskScheduler scheduler;
     private final WorkerSlots slots;
     private final WorkerPool workers;
-    private final DatabaseFailures deadlineFailures;
-    private final DatabaseFailures claimFailures;
+    private final OutageLog deadlineFailures;
+    private final OutageLog claimFailures;
     private final AtomicBoolean pollRequested = new AtomicBoolean();
     /** The last poll may have left due work behind: look again as soon as a worker is free. */
     private volatile boolean moreMayBeDue = true;
@@ -46,8 +47,10 @@ final class OutboxPoller {
         this.scheduler = scheduler;
         this.slots = slots;
         this.workers = workers;
-        this.deadlineFailures = new DatabaseFailures(log, settings.nodeId(), "check deadlines", settings.pollInterval());
-        this.claimFailures = new DatabaseFailures(log, settings.nodeId(), "claim work", settings.pollInterval());
+        var dispatcher = "Saga dispatcher on node " + settings.nodeId();
+        var retried = "It is tried again every " + settings.pollInterval();
+        this.deadlineFailures = new OutageLog(log, dispatcher, "check deadlines", retried);
+        this.claimFailures = new OutageLog(log, dispatcher, "claim work", retried);
     }
 
     void activate() {

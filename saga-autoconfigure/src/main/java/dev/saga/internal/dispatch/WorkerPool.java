@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.saga.internal.ledger.FinishedSaga;
 import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.Claim;
 import dev.saga.internal.replay.RunOutcome;
@@ -81,12 +82,11 @@ final class WorkerPool {
 
     /** Runs the claimed saga on this worker thread, then frees the worker; never throws. */
     void run(Claim claim) {
-        LocalCompletions.Finished outcome = null;
+        FinishedSaga outcome = null;
         try {
             // callers waiting on this node hear of a finished saga without reading it back
             if (runner.run(claim) instanceof RunOutcome.Finished finished) {
-                outcome = new LocalCompletions.Finished(finished.name(), finished.status(), finished.output(),
-                        finished.error());
+                outcome = finished.saga();
             }
         } catch (Throwable unexpected) {
             log.error("Saga {}: worker failed; its lease will run out and it is resumed", claim.sagaId(), unexpected);

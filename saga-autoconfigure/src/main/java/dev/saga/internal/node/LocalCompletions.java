@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.saga.SagaStatus;
+import dev.saga.internal.ledger.FinishedSaga;
 
 /**
  * Sagas that this node finished, told to the callers waiting for them on this node, so that a
@@ -17,22 +17,18 @@ import dev.saga.SagaStatus;
  */
 public final class LocalCompletions {
 
-    /** How a saga ended, as its last write recorded it. */
-    public record Finished(String name, SagaStatus status, @Nullable String output, @Nullable String error) {
-    }
-
     /** The watches of each saga; a list is only changed inside the map's atomic operations. */
-    private final ConcurrentHashMap<UUID, List<CompletableFuture<@Nullable Finished>>> watched =
+    private final ConcurrentHashMap<UUID, List<CompletableFuture<@Nullable FinishedSaga>>> watched =
             new ConcurrentHashMap<>();
 
     /**
      * A new watch that completes with the outcome of the saga if this node finishes it, or with
      * {@code null} when its run here ends otherwise; callers stop watching when done waiting.
      */
-    public CompletableFuture<@Nullable Finished> watch(UUID sagaId) {
-        var watch = new CompletableFuture<@Nullable Finished>();
+    public CompletableFuture<@Nullable FinishedSaga> watch(UUID sagaId) {
+        var watch = new CompletableFuture<@Nullable FinishedSaga>();
         watched.compute(sagaId, (id, watches) -> {
-            var all = watches == null ? new ArrayList<CompletableFuture<@Nullable Finished>>(1) : watches;
+            var all = watches == null ? new ArrayList<CompletableFuture<@Nullable FinishedSaga>>(1) : watches;
             all.add(watch);
             return all;
         });
@@ -40,7 +36,7 @@ public final class LocalCompletions {
     }
 
     /** Forgets this watch; other callers' watches of the same saga stay. */
-    public void unwatch(UUID sagaId, CompletableFuture<@Nullable Finished> watch) {
+    public void unwatch(UUID sagaId, CompletableFuture<@Nullable FinishedSaga> watch) {
         watched.computeIfPresent(sagaId, (id, watches) -> {
             watches.remove(watch);
             return watches.isEmpty() ? null : watches;
@@ -52,7 +48,7 @@ public final class LocalCompletions {
      * this node ended without finishing it (it waits, or another node took it over), so that
      * callers read where it is. Tells every watch of the saga.
      */
-    public void finished(UUID sagaId, @Nullable Finished outcome) {
+    public void finished(UUID sagaId, @Nullable FinishedSaga outcome) {
         var watches = watched.remove(sagaId);
         if (watches != null) {
             watches.forEach(watch -> watch.complete(outcome));

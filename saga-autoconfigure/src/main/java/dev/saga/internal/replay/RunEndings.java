@@ -12,6 +12,7 @@ import dev.saga.internal.compensation.CompensationOutcome;
 import dev.saga.internal.compensation.Compensator;
 import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.Fence;
+import dev.saga.internal.ledger.FinishedSaga;
 import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.outbox.Claim;
@@ -50,7 +51,7 @@ final class RunEndings {
         var now = clock.now();
         var finished = instances.finish(fence, status, outputJson, error, now);
         events.sagaFinished(finished.name(), status, Duration.between(finished.createdAt(), now));
-        return new RunOutcome.Finished(finished.name(), status, finished.output(), finished.error());
+        return new RunOutcome.Finished(new FinishedSaga(finished.name(), status, finished.output(), finished.error()));
     }
 
     RunOutcome park(Fence fence, String reason) {

@@ -2,16 +2,13 @@ package dev.saga.internal.replay;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.saga.SagaStatus;
+import dev.saga.internal.ledger.FinishedSaga;
 
 /** How one run of a claimed saga ended, as {@link SagaRunner#run} reports it. */
 public sealed interface RunOutcome {
 
     /** The run recorded a terminal status (committed), with the saga's output or error. */
-    record Finished(String name, SagaStatus status, @Nullable String output, @Nullable String error)
-            implements RunOutcome {
+    record Finished(FinishedSaga saga) implements RunOutcome {
     }
 
     /** The saga waits (a signal, a timer, a backoff): released, its work due again after the delay. */

@@ -23,6 +23,7 @@ import dev.saga.internal.ledger.FencedOffException;
 import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
 import dev.saga.internal.ledger.InstanceStore;
+import dev.saga.internal.ledger.OutageLog;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.Claim;
@@ -51,7 +52,7 @@ public final class SagaRunner {
     private final SagaClock clock;
     private final Settings settings;
     private final SagaEvents events;
-    private final EngineFailures engineFailures;
+    private final OutageLog engineFailures;
     private final RunEndings endings;
     private final ForwardRun forward;
 
@@ -67,7 +68,8 @@ public final class SagaRunner {
         this.clock = clock;
         this.settings = settings;
         this.events = events;
-        this.engineFailures = new EngineFailures(settings.nodeId());
+        this.engineFailures = new OutageLog(log, "Saga runs on node " + settings.nodeId(), "write to the ledger",
+                "Each run ended so is released and tried again shortly");
         this.endings = new RunEndings(instances, outbox, compensator, transaction, clock, events, settings.nodeId());
         this.forward = new ForwardRun(steps, instances, signals, outbox, codec, engine, transaction, beans, clock,
                 endings, settings.nodeId());
@@ -87,11 +89,11 @@ public final class SagaRunner {
                     lost.getMessage());
             return new RunOutcome.Abandoned();
         } catch (SagaControl.EngineFailure failure) {
-            engineFailures.failed(claim.sagaId(), failure.getCause());
+            engineFailures.failed(failure.getCause());
             return releaseQuietly(claim, failure.getCause());
         } catch (DataAccessException | TransactionException | EngineWriteException failure) {
             // finishing, releasing or starting to compensate: the engine's write, not the saga's failure
-            engineFailures.failed(claim.sagaId(), failure);
+            engineFailures.failed(failure);
             return releaseQuietly(claim, failure);
         } catch (RuntimeException | LinkageError | AssertionError unexpected) {
             log.error("Saga {}: run failed unexpectedly; it is tried again shortly", claim.sagaId(), unexpected);

@@ -26,10 +26,6 @@ public final class RetryPolicies {
         this.layers = layers;
     }
 
-    public RetryPolicy defaults() {
-        return defaults;
-    }
-
     /** The effective policy of the step when the given saga calls it. */
     public RetryPolicy forStep(String sagaName, StepDefinition step) {
         return resolved.computeIfAbsent(sagaName + "\u0000" + step.name(), key -> {

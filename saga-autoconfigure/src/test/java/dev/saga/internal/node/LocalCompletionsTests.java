@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.saga.SagaStatus;
+import dev.saga.internal.ledger.FinishedSaga;
 
 /** Every caller waiting on this node for a saga is told how it ended. */
 class LocalCompletionsTests {
@@ -21,7 +22,7 @@ class LocalCompletionsTests {
         var second = completions.watch(id);
 
         completions.unwatch(id, gaveUp);
-        var outcome = new LocalCompletions.Finished("order", SagaStatus.COMPLETED, "\"done\"", null);
+        var outcome = new FinishedSaga("order", SagaStatus.COMPLETED, "\"done\"", null);
         completions.finished(id, outcome);
 
         assertThat(first).isCompletedWithValue(outcome);

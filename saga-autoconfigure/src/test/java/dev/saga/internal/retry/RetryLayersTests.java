@@ -83,7 +83,6 @@ class RetryLayersTests {
         assertThat(policy.jitter()).as("the default").isEqualTo(Duration.ofMillis(100));
         assertThat(policy.timeout()).as("@Step").isEqualTo(Duration.ofSeconds(30));
         assertThat(policies.forStep("order", charge)).as("merged once").isSameAs(policy);
-        assertThat(policies.defaults()).isSameAs(DEFAULTS);
     }
 
     @Test
