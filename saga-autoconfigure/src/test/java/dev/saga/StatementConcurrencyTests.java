@@ -724,6 +724,29 @@ class StatementConcurrencyTests {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // A poll and a start on the same node
+    // ------------------------------------------------------------------------------------------------
+
+    @Test
+    void aPollTakesBackTheNodesOwnClaimsItDoesNotHoldButNotASagaStartedHereWhileThePollRan() {
+        var pollBegan = Instant.now();
+        // claimed by an earlier poll of this node whose reply was lost: the node holds it nowhere
+        var lostReply = UUID.randomUUID();
+        writes.insertInstance(lostReply, SAGA, 1, null, "{\"n\":1}", null, pollBegan, pollBegan.minusSeconds(1)
+                .plus(LEASE), "node-n", Claim.FIRST_FENCING);
+        // written claimed by a start that took a worker freed after the poll copied what the node holds
+        var startedMeanwhile = UUID.randomUUID();
+        writes.insertInstance(startedMeanwhile, SAGA, 1, null, "{\"n\":1}", null, pollBegan,
+                pollBegan.plusMillis(1).plus(LEASE), "node-n", Claim.FIRST_FENCING);
+
+        var claims = leases.claim("node-n", 5, pollBegan, pollBegan.plus(LEASE), pollBegan.minusSeconds(60), Set.of());
+
+        assertThat(claims).extracting(Claim::sagaId).containsExactly(lostReply);
+        assertThat(currentFencing(startedMeanwhile)).as("the start's held worker still confirms it")
+                .isEqualTo(Claim.FIRST_FENCING);
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Callers that hold their transactions open
     // ------------------------------------------------------------------------------------------------
 

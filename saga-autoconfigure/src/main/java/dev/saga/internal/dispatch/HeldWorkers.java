@@ -45,6 +45,8 @@ final class HeldWorkers {
         if (!slots.reserve(sagaId)) {
             return Optional.empty();
         }
+        // the lease is read after the reservation: a poll whose copy missed it began earlier, and
+        // takes back only own leases that end before its own
         return Optional.of(new HeldWorker(sagaId, clock.now().plus(settings.lease())));
     }
 

@@ -114,9 +114,10 @@ final class OutboxPoller {
         }
         int used = 0;
         try {
-            var now = clock.now();
+            var now = clock.now(); // before the copy: a saga started here after it has a later lease than this claim's
+            var heldHere = slots.heldHere();
             var claimed = claims.claim(settings.nodeId(), free, now, now.plus(settings.lease()), ownLeasesFrom,
-                    slots.heldHere());
+                    heldHere);
             moreMayBeDue = claimed.size() == free;
             for (Claim claim : claimed) {
                 slots.claimed(claim.sagaId());

@@ -32,7 +32,10 @@ public final class ClaimStore {
      * lease after its start) that none of its workers runs are due at once: a claim, confirmation
      * or release of its own whose reply was lost (they committed), or a release that failed. Taking
      * them again is no takeover, so it does not count as a recovery; what an earlier run of a node
-     * with the same id held is a takeover like any other, once its lease ran out.
+     * with the same id held is a takeover like any other, once its lease ran out. Only leases that
+     * end before this claim's own lease are taken back: they were written before the poll began,
+     * so before it copied what the node holds. A saga started here meanwhile, by a worker freed
+     * while the poll ran, has a later lease and is its held worker's, not this poll's.
      */
     private static final String CLAIM = """
             with due as (select o.saga_id, o.due_at, false as own from %1$s.saga_outbox o
@@ -40,7 +43,7 @@ public final class ClaimStore {
                 order by o.due_at limit ? for no key update of o, i skip locked),
             own as (select o.saga_id, o.due_at, true as own from %1$s.saga_outbox o
                 join %1$s.saga_instance i on i.id = o.saga_id where o.claimed_by = ? and o.due_at >= ?
-                and o.saga_id <> all(?) limit ? for no key update of o, i skip locked),
+                and o.due_at < ? and o.saga_id <> all(?) limit ? for no key update of o, i skip locked),
             picked as (select saga_id from (select * from own union all select * from due) p
                 group by saga_id order by bool_or(p.own) desc, min(p.due_at) limit ?),
             claimed as (update %1$s.saga_outbox o set claimed_by = ?, due_at = ?, claims = o.claims + 1,
@@ -104,6 +107,8 @@ public final class ClaimStore {
      * already holds ({@code heldHere}: run by a worker, or held for a start); rows this node
      * claimed since its dispatcher started but does not hold are taken again at once.
      *
+     * @param leaseEnd the lease of what this claim takes: {@code now} plus one lease, {@code now}
+     *     read before {@code heldHere} was copied, so that own leases written since end later
      * @param ownLeasesFrom the dispatcher's start plus one lease: every lease this run of the
      *     node wrote ends then or later, every lease of an earlier run with its id ends earlier
      */
@@ -118,13 +123,14 @@ public final class ClaimStore {
             statement.setInt(3, limit);
             statement.setString(4, nodeId);
             statement.setObject(5, SqlSupport.timestamp(ownLeasesFrom));
-            statement.setArray(6, held);
-            statement.setInt(7, limit);
+            statement.setObject(6, SqlSupport.timestamp(leaseEnd));
+            statement.setArray(7, held);
             statement.setInt(8, limit);
-            statement.setString(9, nodeId);
-            statement.setObject(10, SqlSupport.timestamp(leaseEnd));
-            statement.setString(11, nodeId);
-            statement.setObject(12, SqlSupport.timestamp(ownLeasesFrom));
+            statement.setInt(9, limit);
+            statement.setString(10, nodeId);
+            statement.setObject(11, SqlSupport.timestamp(leaseEnd));
+            statement.setString(12, nodeId);
+            statement.setObject(13, SqlSupport.timestamp(ownLeasesFrom));
             return statement;
         }, (rs, n) -> new Claim(rs.getObject(1, UUID.class), rs.getLong(2), rs.getInt(3), rs.getInt(4)));
     }
