@@ -73,9 +73,9 @@ class LockAndLeaseTests {
 
             var ledger = Ledger.of(node);
             var before = ledger.leaseEnd(id);
-            // renewed every lease / 3 while the caller's transaction is open
+            // renewed every lease / 3 while the caller's transaction is open: twice moves it 600 ms on
+            // (not compared with the test's clock: a pause of this JVM longer than the lease is no stall)
             await().atMost(Duration.ofSeconds(3)).until(() -> ledger.leaseEnd(id).isAfter(before.plusMillis(600)));
-            assertThat(ledger.leaseEnd(id)).isAfter(Instant.now());
             assertThat(ledger.instance(id).fencing()).as("nobody took it over").isEqualTo(1);
 
             commit.countDown();
