@@ -260,7 +260,7 @@ class FailureSemanticsTests {
         try (var local = new TestEngine()) {
             assertThatThrownBy(() -> start(local, new Script(), OPEN, "saga.sagas.retryng.retry.max-retries=2",
                     "saga.sagas.retrying.steps.cal.max-retries=2"))
-                    .isInstanceOf(SagaDefinitionException.class)
+                    .cause().isInstanceOf(SagaDefinitionException.class)
                     .hasMessageContaining("saga.sagas.retryng names no saga")
                     .hasMessageContaining("saga.sagas.retrying.steps.cal names no step");
             assertThatThrownBy(() -> start(local, new Script(), OPEN, "saga.history.max-entries=0"))

@@ -79,7 +79,7 @@ class LazyInitializationTests {
     private static void assertStartupFailsForTheMisuse(Class<?> configuration, String... properties) {
         try (var engine = new TestEngine()) {
             assertThatThrownBy(() -> engine.startNode(List.of(configuration), properties))
-                    .isInstanceOf(SagaDefinitionException.class)
+                    .cause().isInstanceOf(SagaDefinitionException.class)
                     .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
                     .singleElement(InstanceOfAssertFactories.STRING)
                     .contains("StepWithoutCompensation.charge(String) has no compensation");

@@ -7,6 +7,10 @@ import java.util.List;
 
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
@@ -20,7 +24,8 @@ class StartupValidationTests {
     void failsStartupListingEveryMisuseWithItsClassAndMethod() {
         try (var engine = new TestEngine()) {
             assertThatThrownBy(() -> engine.startNode(List.of(Misuses.AllMisuses.class)))
-                    .isInstanceOf(SagaDefinitionException.class)
+                    .hasMessage("Saga definitions are invalid (10 problems), listed in the cause")
+                    .cause().isInstanceOf(SagaDefinitionException.class)
                     .hasMessageStartingWith("Saga definitions are invalid (10 problems):")
                     .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
                     .satisfiesExactlyInAnyOrder(
@@ -39,6 +44,36 @@ class StartupValidationTests {
                             p -> assertThat(p).contains("BadRetryAttribute.call").contains("soon"),
                             p -> assertThat(p).contains("PivotWithCompensation.ship(String) is a pivot")
                                     .contains("PivotWithCompensation.unship(String) compensates it"));
+        }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void printsEveryProblemOnceAsBootsFailureReportWithoutAStackTrace(CapturedOutput output) {
+        try (var engine = new TestEngine()) {
+            assertThatThrownBy(() -> engine.startNode(List.of(Misuses.AllMisuses.class)))
+                    .hasRootCauseInstanceOf(SagaDefinitionException.class);
+
+            assertThat(output.getAll()).containsOnlyOnce("APPLICATION FAILED TO START")
+                    .containsOnlyOnce("CompensationForNoStep.unsend(String) names step 'sendd'")
+                    .containsOnlyOnce("FinalStepMethod.label(String) is final")
+                    .contains("docs/programming-model.md")
+                    .doesNotContain("Application run failed")
+                    .doesNotContain("at dev.saga.autoconfigure.SagaStartupValidation");
+        }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aMisspeltKeyFailsStartupWithBootsFailureReportNamingTheKeyMeant(CapturedOutput output) {
+        try (var engine = new TestEngine()) {
+            assertThatThrownBy(() -> engine.startNode(List.of(ValidOnly.class), "saga.retry.max-retry=5"))
+                    .hasRootCauseInstanceOf(UnboundConfigurationPropertiesException.class);
+
+            assertThat(output.getAll()).containsOnlyOnce("APPLICATION FAILED TO START")
+                    .containsOnlyOnce("saga.retry.max-retry (\"saga.retry.max-retry\" from property source"
+                            + " \"defaultProperties\"); did you mean saga.retry.max-retries?")
+                    .doesNotContain("Application run failed");
         }
     }
 

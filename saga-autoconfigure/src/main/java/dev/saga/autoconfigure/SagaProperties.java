@@ -29,7 +29,7 @@ import dev.saga.internal.retry.RetryLayer;
  * @param maxPayloadSize The largest payload stored, as UTF-8 JSON: a saga's input or output, a
  *     step's arguments or result, a signal's payload. A larger one is refused where it is given.
  */
-@ConfigurationProperties("saga")
+@ConfigurationProperties(prefix = "saga", ignoreUnknownFields = false)
 public record SagaProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("saga") String schema,

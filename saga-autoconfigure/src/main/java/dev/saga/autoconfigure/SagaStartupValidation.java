@@ -2,6 +2,7 @@ package dev.saga.autoconfigure;
 
 import java.util.ArrayList;
 
+import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.util.ClassUtils;
@@ -14,7 +15,9 @@ import dev.saga.internal.retry.RetryPolicies;
 /**
  * Once every singleton exists: creates the lazy beans that declare sagas or steps (so that their
  * definitions are found and their steps proxied), checks all definitions and retry attributes,
- * fails startup with every problem in one message, and otherwise fills the registry.
+ * fails startup with every problem in one {@link SagaDefinitionException} (the cause of Spring's
+ * {@link BeanInitializationException}, printed once by Boot's failure report), and otherwise fills
+ * the registry.
  */
 final class SagaStartupValidation implements SmartInitializingSingleton {
 
@@ -37,7 +40,9 @@ final class SagaStartupValidation implements SmartInitializingSingleton {
         var problems = new ArrayList<>(collector.problems());
         problems.addAll(policies.problems(collector.sagas(), collector.steps()));
         if (!problems.isEmpty()) {
-            throw new SagaDefinitionException(problems);
+            // the list once: Spring logs the message of what it catches, Boot's report prints the cause
+            throw new BeanInitializationException("Saga definitions are invalid (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "), listed in the cause", new SagaDefinitionException(problems));
         }
         registry.load(collector.sagas(), collector.steps());
     }
