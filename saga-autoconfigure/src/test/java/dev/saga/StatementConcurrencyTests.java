@@ -616,7 +616,6 @@ class StatementConcurrencyTests {
         final List<UUID> sagas;
         final CountDownLatch over = new CountDownLatch(1);
         final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
-        final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         final Queue<String> sharedFences = new ConcurrentLinkedQueue<>();
         final Queue<String> effectsTwice = new ConcurrentLinkedQueue<>();
         final Queue<String> writesWithoutClaim = new ConcurrentLinkedQueue<>();
@@ -700,13 +699,13 @@ class StatementConcurrencyTests {
         }
 
         void unexpected(String who, Throwable failure) {
-            failures.add(failure);
             unexpected.add(who + ": " + describe(failure));
         }
 
+        /** Who met a deadlock or a serialization failure, and what it said. */
         List<String> deadlocks() {
-            return failures.stream().filter(StatementConcurrencyTests::deadlockOrSerialization)
-                    .map(StatementConcurrencyTests::describe).toList();
+            return unexpected.stream().filter(failure -> failure.contains("(SQLSTATE 40P01)")
+                    || failure.contains("(SQLSTATE 40001)")).toList();
         }
 
         String summary() {
@@ -721,6 +720,44 @@ class StatementConcurrencyTests {
 
     private static int sum(List<Round> rounds, ToIntFunction<Round> counter) {
         return rounds.stream().mapToInt(counter).sum();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Two retention jobs at once
+    // ------------------------------------------------------------------------------------------------
+
+    @Test
+    void twoRetentionDeletesAtOnceTakeDisjointSagasWithoutWaitingForEachOther() throws Exception {
+        var finishedAt = Instant.now().minusSeconds(60);
+        for (int n = 0; n < 8; n++) {
+            var id = UUID.randomUUID();
+            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, finishedAt, finishedAt, null, 0);
+            instances.finish(new Fence(id, 0, "node-n"), SagaStatus.COMPLETED, "\"ok\"", null, finishedAt);
+        }
+        var deletedOpen = new CountDownLatch(1);
+        var commit = new CountDownLatch(1);
+        // one node's delete is still open (its rows locked) when the other node's starts
+        var first = inBackground("retention-a", () -> transaction.execute(status -> {
+            int deleted = instances.deleteFinished(SagaStatus.COMPLETED, Instant.now(), 4);
+            deletedOpen.countDown();
+            try {
+                commit.await(2 * WAIT.toSeconds(), TimeUnit.SECONDS); // longer than the other delete may take
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return deleted;
+        }));
+        assertThat(deletedOpen.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        var second = inBackground("retention-b", () -> instances.deleteFinished(SagaStatus.COMPLETED, Instant.now(), 4));
+
+        // waiting for the open delete's rows is what lets two deletes that lock in opposite orders deadlock;
+        // had it waited, it would not return before the open one commits
+        assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the other four, while the first is open")
+                .isEqualTo(4);
+        commit.countDown();
+        assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(4);
+        assertThat(count("select count(*) from saga.saga_instance")).isZero();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1058,11 +1095,6 @@ class StatementConcurrencyTests {
     private static void clearTables() {
         jdbc.execute("truncate saga.saga_step, saga.saga_signal, saga.saga_outbox, saga.saga_instance,"
                 + " saga_test.fence_log, saga_test.lease_log");
-    }
-
-    private static boolean deadlockOrSerialization(Throwable failure) {
-        var state = sqlState(failure);
-        return "40P01".equals(state) || "40001".equals(state);
     }
 
     private static String sqlState(Throwable failure) {

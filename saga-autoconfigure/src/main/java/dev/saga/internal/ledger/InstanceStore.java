@@ -21,13 +21,18 @@ public final class InstanceStore {
 
     /**
      * The instance's steps, signals and outbox row go with it (foreign keys on delete cascade).
-     * Status and age are checked again on the row itself: after waiting for the lock of an
-     * operator's retry, PostgreSQL re-checks only this statement's own conditions, not the
-     * sub-select's.
+     * The rows are picked and locked first, skipping those someone holds: another node's delete
+     * (waiting for it, two deletes that lock their rows in different orders deadlock), an
+     * operator's retry, a caller's signal. Picked once (materialized): as a sub-select in the
+     * delete's condition it may be run again for each row, and each run would skip the rows
+     * deleted so far and lock the next ones, past the limit. Status and age are checked again on
+     * the row itself, as the pick may have read a row just before a retry committed.
      */
     private static final String DELETE_FINISHED = """
-            delete from %1$s.saga_instance where id in (select id from %1$s.saga_instance
-                where status = ? and finished_at < ? limit ?) and status = ? and finished_at < ?""";
+            with picked as materialized (select id from %1$s.saga_instance where status = ? and finished_at < ?
+                limit ? for update skip locked)
+            delete from %1$s.saga_instance i using picked where i.id = picked.id and i.status = ?
+                and i.finished_at < ?""";
 
     private static final String CONTINUE_AS_NEW = """
             update %1$s.saga_instance set input = ?::jsonb, run = run + 1,
