@@ -42,14 +42,14 @@ class ClockJumpTests {
             assertThat(gate.awaitEntered()).as("node-right is inside step two").isTrue();
             var lagging = new MovableClock();
             var behind = node(engine, "node-behind", gate, lagging);
+            var logger = (Logger) LoggerFactory.getLogger(ClockCheck.class);
+            var warnings = new ListAppender<ILoggingEvent>();
+            warnings.start();
+            logger.addAppender(warnings); // before the jump: the node's own scheduled check may see it first
             lagging.advance(JUMP);
             var jdbc = TestEngine.jdbc(right);
             var ledger = Ledger.of(right);
             var leaseEnd = ledger.leaseEnd(id);
-            var logger = (Logger) LoggerFactory.getLogger(ClockCheck.class);
-            var warnings = new ListAppender<ILoggingEvent>();
-            warnings.start();
-            logger.addAppender(warnings);
             try {
                 var clockCheck = behind.getBean(ClockCheck.class);
                 assertThat(clockCheck.check()).hasValueSatisfying(skew -> assertThat(skew)

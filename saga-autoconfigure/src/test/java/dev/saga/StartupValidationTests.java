@@ -37,7 +37,7 @@ class StartupValidationTests {
                                     .contains("(String, int)"),
                             p -> assertThat(p).contains("FinalStepMethod.label(String) is final"),
                             p -> assertThat(p).contains("FinalStepClass").contains("is final"),
-                            p -> assertThat(p).contains("Saga 'twice version 1' is declared 2 times")
+                            p -> assertThat(p).contains("Saga 'twice' version 1 is declared 2 times")
                                     .contains("FirstSagaNamedTwice").contains("SecondSagaNamedTwice"),
                             p -> assertThat(p).contains("SagaWithTwoEntryMethods has 2 entry methods (alsoRun, run)"),
                             p -> assertThat(p).contains("SagaWithOwnStep.ownStep()").contains("Move the step to another bean"),

@@ -56,11 +56,11 @@ final class SagaInspector {
     static List<String> declaredTwice(List<SagaDefinition> sagas) {
         var problems = new ArrayList<String>();
         sagas.stream()
-                .collect(Collectors.groupingBy(d -> d.name() + " version " + d.version(), LinkedHashMap::new,
+                .collect(Collectors.groupingBy(d -> "'" + d.name() + "' version " + d.version(), LinkedHashMap::new,
                         Collectors.toList()))
                 .forEach((nameAndVersion, defs) -> {
                     if (defs.size() > 1) {
-                        problems.add("Saga '" + nameAndVersion + "' is declared " + defs.size() + " times: "
+                        problems.add("Saga " + nameAndVersion + " is declared " + defs.size() + " times: "
                                 + defs.stream().map(d -> d.beanClass().getName()).collect(Collectors.joining(", "))
                                 + "; a saga name is unique, unless each declaration has its own @Saga(version = ...)");
                     }

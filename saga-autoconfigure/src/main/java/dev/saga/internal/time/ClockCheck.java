@@ -52,7 +52,7 @@ public final class ClockCheck implements SmartLifecycle {
      * @return how far this node's clock is ahead of the database's (negative: behind); empty when
      *     the database could not be asked, or answered too slowly to tell
      */
-    public Optional<Duration> check() {
+    public synchronized Optional<Duration> check() { // one at a time: the warning and the recovery once each
         Instant before;
         Instant database;
         Instant after;

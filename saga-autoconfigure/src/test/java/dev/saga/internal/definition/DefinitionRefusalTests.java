@@ -234,7 +234,7 @@ class DefinitionRefusalTests {
 
     @Test
     void refusesTheSameSagaNameAndVersionTwice() {
-        assertThat(problems(FirstTwice.class, SecondTwice.class)).containsExactly("Saga 'twice version 1' is declared"
+        assertThat(problems(FirstTwice.class, SecondTwice.class)).containsExactly("Saga 'twice' version 1 is declared"
                 + " 2 times: " + HERE + "FirstTwice, " + HERE + "SecondTwice; a saga name is unique, unless each"
                 + " declaration has its own @Saga(version = ...)");
     }
@@ -339,7 +339,7 @@ class DefinitionRefusalTests {
 
         assertThat(all).hasSize(18);
         assertThat(all.get(all.size() - 1)).as("duplicate names come last, once all beans are seen")
-                .startsWith("Saga 'twice version 1' is declared 2 times");
+                .startsWith("Saga 'twice' version 1 is declared 2 times");
     }
 
     private static List<String> problems(Class<?>... classes) {
