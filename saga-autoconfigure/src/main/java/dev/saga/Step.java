@@ -26,7 +26,7 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>Every step has a {@link Compensate @Compensate} method on the same bean, or declares
- * {@code compensation = Compensation.NONE}; startup fails otherwise.
+ * {@code compensation = Step.Compensation.NONE}; startup fails otherwise.
  *
  * <p>A step annotated with Spring's {@code @Transactional} (propagation {@code REQUIRED},
  * {@code SUPPORTS}, {@code MANDATORY} or {@code NESTED}) commits its own writes and its ledger record

@@ -30,7 +30,7 @@ class StartupValidationTests {
                     .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
                     .satisfiesExactlyInAnyOrder(
                             p -> assertThat(p).contains("MissingCompensation.charge(String) has no compensation")
-                                    .contains("@Compensate(\"charge\")").contains("Compensation.NONE"),
+                                    .contains("@Compensate(\"charge\")").contains("@Step(compensation = Step.Compensation.NONE)"),
                             p -> assertThat(p).contains("CompensationForNoStep.unsend(String) names step 'sendd'")
                                     .contains("its steps: send"),
                             p -> assertThat(p).contains("CompensationWithWrongParameters.release(String, String)")

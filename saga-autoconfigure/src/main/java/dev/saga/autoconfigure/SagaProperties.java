@@ -17,10 +17,11 @@ import dev.saga.internal.retry.RetryLayer;
  * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup. A
  *     lower-case SQL identifier that is not a key word PostgreSQL reserves (such as user or order).
  * @param dispatcher How this node claims and runs sagas.
- * @param retry The retry policy of every step and compensation, unless a {@code @Step} sets its own.
- * @param sagas Retry policies per saga ({@code saga.sagas.<saga>.retry.*}) and per step of a saga
- *     ({@code saga.sagas.<saga>.steps.<step>.*}); they override {@code @Step} attributes. A key that
- *     names no saga or step fails startup.
+ * @param retry The retry policy of every step and compensation, unless a @Step sets its own.
+ * @param sagas Settings per saga, by saga name: retry (the retry keys, for every step of the saga),
+ *     steps (the retry keys per step, by step name or by full name in brackets) and deadline. They
+ *     override @Step attributes. A saga or step name that the application does not declare, and a
+ *     key that names no setting, fail startup.
  * @param maxRecoveryAttempts How often a saga may be taken over after its node stopped renewing the
  *     lease without recording an outcome (a run that may crash its node) before it is PARKED.
  * @param history How long one run's history may grow before the saga must continue as new.
@@ -112,8 +113,8 @@ public record SagaProperties(
      * Settings of one saga.
      *
      * @param retry Retry settings for every step this saga calls; unset keys keep the lower layers.
-     * @param steps Retry settings for single steps of this saga, by step name ({@code charge}) or,
-     *     where that is ambiguous, full name in brackets ({@code "[paymentService.charge]"}).
+     * @param steps Retry settings for single steps of this saga, by step name (charge) or, where
+     *     that is ambiguous, full name in brackets ("[paymentService.charge]").
      * @param deadline How long a saga of this name may take from its start before it is cancelled,
      *     unless its start gives its own; none when unset.
      */

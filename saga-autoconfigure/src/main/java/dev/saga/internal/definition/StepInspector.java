@@ -105,7 +105,7 @@ final class StepInspector {
         if (annotation.compensation() == Step.Compensation.REQUIRED && compensation == null && !annotation.pivot()) {
             problems.accept("@Step method " + where(method) + " has no compensation: add a method annotated"
                     + " @Compensate(\"" + name + "\") to " + userClass.getSimpleName()
-                    + ", or declare @Step(compensation = Compensation.NONE) if it has nothing to undo"
+                    + ", or declare @Step(compensation = Step.Compensation.NONE) if it has nothing to undo"
                     + " (a retriable step), or @Step(pivot = true) if it is the point of no return");
         }
         if (annotation.compensation() == Step.Compensation.NONE && compensation != null) {

@@ -314,7 +314,7 @@ class DefinitionRefusalTests {
     void refusesAStepWithoutTheCompensationItRequires() {
         assertThat(problems(MissingCompensation.class)).containsExactly("@Step method " + HERE
                 + "MissingCompensation.charge(String) has no compensation: add a method annotated"
-                + " @Compensate(\"charge\") to MissingCompensation, or declare @Step(compensation = Compensation.NONE)"
+                + " @Compensate(\"charge\") to MissingCompensation, or declare @Step(compensation = Step.Compensation.NONE)"
                 + " if it has nothing to undo (a retriable step), or @Step(pivot = true) if it is the point of no"
                 + " return");
     }

@@ -13,7 +13,7 @@ import dev.saga.shop.order.PurchaseOrderRepository;
  * Reserves and releases stock. Both methods are {@code @Transactional}, so the stock change, the
  * order's status and the saga's ledger record commit together: each happens exactly once.
  */
-@Service
+@Service("inventory") // the ledger names its steps inventory.<step>: a class rename leaves running sagas intact
 public class InventoryService {
 
     private final StockRepository stock;

@@ -26,7 +26,7 @@ import dev.saga.shop.shipping.Label;
  * {@code shop.faults.email-fail-first-attempts} make a send fail AFTER writing the mail (the mail
  * server took it but the acknowledgement was lost) to show exactly that.
  */
-@Service
+@Service("mail") // the ledger names its steps mail.<step>: a class rename leaves running sagas intact
 public class MailService {
 
     private static final Logger log = LoggerFactory.getLogger(MailService.class);

@@ -17,7 +17,7 @@ import dev.saga.shop.order.PurchaseOrderRepository;
  * call to a real gateway: a retry after a crash may call it again, so the charge id comes from
  * {@link Sagas#idempotencyKey()} and registering the same charge twice charges once.
  */
-@Service
+@Service("payments") // the ledger names its steps payments.<step>: a class rename leaves running sagas intact
 public class PaymentService {
 
     private final FakePaymentGateway gateway;

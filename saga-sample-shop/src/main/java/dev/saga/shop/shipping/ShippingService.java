@@ -18,7 +18,7 @@ import dev.saga.shop.order.PurchaseOrderRepository;
  * {@link Sagas#idempotencyKey()}, so a retried call (or one run again after a crash) names the same
  * label. Its retry policy is in {@code application.yml} ({@code saga.sagas.order-fulfilment.steps.createLabel}).
  */
-@Service
+@Service("shipping") // the ledger names its steps shipping.<step>: a class rename leaves running sagas intact
 public class ShippingService {
 
     private final FakeCarrier carrier;

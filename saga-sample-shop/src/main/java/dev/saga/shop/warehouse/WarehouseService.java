@@ -11,7 +11,7 @@ import dev.saga.shop.order.PurchaseOrderRepository;
  * The warehouse and the pickup counter: record what people did. Plain status updates with
  * nothing of their own to undo (the label, stock and charge have their compensations).
  */
-@Service
+@Service("warehouse") // the ledger names its steps warehouse.<step>: a class rename leaves running sagas intact
 public class WarehouseService {
 
     private final PurchaseOrderRepository orders;
