@@ -116,6 +116,9 @@ for _ in $(seq 120); do
     sleep 0.25
 done
 grep -q "creating label" "$LOG_DIR/run1.log" || { echo "the label step never started"; exit 1; }
+# the tracking number is derived from the step's idempotency key (ShippingService)
+KILLED_LABEL="$(grep -o "creating label [^ ]*" "$LOG_DIR/run1.log" | tail -1 | awk '{print $3}')"
+echo "the attempt about to be killed asks the carrier for label $KILLED_LABEL"
 sleep 1
 echo "order is $(order_status) while the carrier works on the label"
 
@@ -168,6 +171,17 @@ else
     echo "$SAGA_JSON"
 fi
 grep -h "automatic recovery\|Carrier: label" "$LOG_DIR/run2.log" | sed 's/^.*\] //' | head -5 || true
+
+say "The same idempotency key, and one effect"
+RETRIED_LABEL="$(grep -o "Carrier: label [^ ]* for order $ORDER_ID" "$LOG_DIR/run2.log" | head -1 | awk '{print $3}')"
+CREATED="$(cat "$LOG_DIR/run1.log" "$LOG_DIR/run2.log" | grep -c "Carrier: label [^ ]* for order $ORDER_ID created" || true)"
+echo "killed attempt: label $KILLED_LABEL; attempt after the restart: label $RETRIED_LABEL; labels created for the order: $CREATED"
+if [[ -z "$KILLED_LABEL" || "$KILLED_LABEL" != "$RETRIED_LABEL" ]]; then
+    echo; echo "FAILED: the attempt after the restart did not use the killed attempt's idempotency key"; exit 1
+fi
+if [[ "$CREATED" != 1 ]]; then
+    echo; echo "FAILED: $CREATED labels created for one order"; exit 1
+fi
 
 if [[ "$SAGA_STATUS" != COMPLETED ]]; then
     echo; echo "FAILED: saga is '$SAGA_STATUS'"; exit 1
