@@ -60,6 +60,16 @@ class SagaEndpointHttpTests {
     }
 
     @Test
+    void leavesOutTheFieldsThatAreNullAsOperationsMdSays() throws Exception {
+        var detail = get("/sagas/" + id, "ada", "saga-operator");
+
+        assertThat(detail.at("/saga/status").asString()).isEqualTo("COMPLETED");
+        assertThat(detail.get("saga").has("error")).as("a completed saga has no error field").isFalse();
+        assertThat(detail.get("saga").has("businessKey")).as("started without a business key").isFalse();
+        assertThat(detail.get("saga").has("output")).isTrue();
+    }
+
+    @Test
     void showsPayloadsOnlyToASignedInUserWithTheRole() throws Exception {
         var anonymous = get("/sagas/" + id, null, null);
         var viewer = get("/sagas/" + id, "bob", "viewer");
