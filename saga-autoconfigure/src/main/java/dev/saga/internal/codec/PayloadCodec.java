@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -79,6 +80,13 @@ public final class PayloadCodec {
         String json;
         try {
             json = mapper.writeValueAsString(value);
+        } catch (StreamConstraintsException e) {
+            // Jackson has no cycle check of its own: a value that refers back to itself nests without end
+            throw new SagaPayloadException("Cannot store " + what + ": a " + value.getClass().getName()
+                    + " nests deeper than " + mapper.tokenStreamFactory().streamWriteConstraints().getMaxNestingDepth()
+                    + " levels as JSON. Most likely it refers back to itself (a cycle, such as a bidirectional JPA"
+                    + " association): pass an id or a flat record instead, or leave the back reference out with"
+                    + " @JsonIgnore", e);
         } catch (JacksonException e) {
             throw new SagaPayloadException("Cannot store " + what + ": a " + value.getClass().getName()
                     + " cannot be written as JSON: " + e.getOriginalMessage()

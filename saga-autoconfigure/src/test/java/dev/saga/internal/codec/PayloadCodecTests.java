@@ -39,6 +39,26 @@ class PayloadCodecTests {
 
     private final PayloadCodec codec = new PayloadCodec(JsonMapper.builder().build());
 
+    /** An order line that points back to its order, as a bidirectional JPA association does. */
+    public static final class Line {
+        public Line other;
+    }
+
+    @Test
+    void aValueThatRefersBackToItselfIsRefusedAsACycleNotAsADeepDocument() {
+        var line = new Line();
+        line.other = new Line();
+        line.other.other = line;
+
+        assertThatThrownBy(() -> codec.write(line, "the arguments of step 'orders.ship'"))
+                .isExactlyInstanceOf(SagaPayloadException.class)
+                .hasMessageStartingWith("Cannot store the arguments of step 'orders.ship': a " + Line.class.getName()
+                        + " nests deeper than")
+                .hasMessageContaining("refers back to itself (a cycle")
+                .hasMessageContaining("@JsonIgnore")
+                .hasMessageNotContaining("StreamWriteConstraints");
+    }
+
     /** A value whose text Jackson writes as it is, without escaping. */
     record Raw(@JsonRawValue String json) {
     }
