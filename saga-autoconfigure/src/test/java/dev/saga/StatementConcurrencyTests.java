@@ -958,6 +958,58 @@ class StatementConcurrencyTests {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------
+    // The lock order of a claim: instance before outbox, as every other statement takes them. A claim
+    // that locked a saga's outbox row and skipped its instance (held by a caller) kept the outbox row
+    // until it committed; and PostgreSQL does not always honour SKIP LOCKED (locking a newer version
+    // of a row updated meanwhile waits), so a claim that then waited for that caller's instance row
+    // while the caller (or a node finishing the saga) waited for the outbox row was a deadlock. The
+    // CI's outbox fuzz run found it: "deadlock detected ... while deleting tuple in saga_outbox".
+    // ------------------------------------------------------------------------------------------------
+
+    @Test
+    void aClaimThatSkipsASagaWhoseInstanceACallerHoldsLeavesItsOutboxRowFreeSoTheCallersSignalDoesNotWait()
+            throws Exception {
+        var signalled = UUID.randomUUID();
+        var other = UUID.randomUUID();
+        var now = Instant.now();
+        // the signalled saga is due first, so the claim comes to it before the one it takes
+        writes.insertInstance(signalled, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(2), null, 0);
+        writes.insertInstance(other, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(1), null, 0);
+        var counted = new CountDownLatch(1);
+        var wakeNow = new CountDownLatch(1);
+        var caller = inBackground("caller", () -> transaction.execute(status -> {
+            var waiting = writes.countWakeUp(signalled); // locks the instance row until this commits
+            counted.countDown();
+            awaitLatch(wakeNow);
+            outbox.wake(signalled, Instant.now());
+            return waiting.isPresent();
+        }));
+        try (var freeze = new ClaimFreeze()) {
+            assertThat(counted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            var claiming = freeze.claimFrozen(other); // stopped inside the claim, its row locks held
+            try (var probe = node.getBean(DataSource.class).getConnection();
+                    var statement = probe.prepareStatement(
+                            "select saga_id from saga.saga_outbox where saga_id = ? for update nowait")) {
+                statement.setObject(1, signalled);
+                statement.executeQuery().close();
+            } catch (SQLException locked) {
+                throw new AssertionError("the claim, which could not take the signalled saga, holds its outbox row"
+                        + " (SQLSTATE " + locked.getSQLState() + "): " + locked.getMessage(), locked);
+            }
+            wakeNow.countDown();
+            assertThat(caller.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the caller's signal commits while the"
+                    + " claim is still open").isTrue();
+            freeze.thaw();
+            assertThat(claiming.get(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(Claim::sagaId)
+                    .containsExactly(other);
+        } finally {
+            wakeNow.countDown();
+        }
+        assertThat(count("select count(*) from saga.saga_outbox where claimed_by is null and due_at <= now()"))
+                .as("the signalled saga, unclaimed and due").isEqualTo(1);
+    }
+
     /** A saga that compensates, waiting for its compensation to be retried: unclaimed and due. */
     private static UUID compensatingAndUnclaimed() {
         var id = UUID.randomUUID();

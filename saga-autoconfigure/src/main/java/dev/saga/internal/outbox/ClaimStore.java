@@ -16,10 +16,14 @@ import dev.saga.internal.ledger.SqlSupport;
  * row's {@code due_at} is the end of its lease, so a saga whose node died becomes due again by
  * itself once the lease runs out. Times come from the engine's clock.
  *
- * <p>Lock order (docs/architecture.md): {@code saga_instance} before {@code saga_outbox}. Claims,
- * deadline expiry and renewals must find their rows through the outbox first, so they take every
- * row lock with {@code SKIP LOCKED} and never wait for one: neither a caller's open transaction nor
- * a run in progress can stall the dispatcher's thread, and they cannot take part in a deadlock.
+ * <p>Lock order (docs/architecture.md): {@code saga_instance} before {@code saga_outbox}, here too.
+ * Claims, deadline expiry and renewals find their rows through the outbox, and take their row locks
+ * with {@code SKIP LOCKED}: a caller's open transaction or a run in progress does not stall the
+ * dispatcher's thread. The order still matters: {@code SKIP LOCKED} does not skip every wait
+ * (PostgreSQL waits for the writer of a newer version of a row updated since the statement began,
+ * while it locks that row), and a lock taken on the outbox row of a saga whose instance row is then
+ * skipped stays held until the claim commits. {@code FOR NO KEY UPDATE OF i, o} locks in the order
+ * it names, so the outbox row is locked only once its instance is.
  */
 public final class ClaimStore {
 
@@ -40,10 +44,10 @@ public final class ClaimStore {
     private static final String CLAIM = """
             with due as (select o.saga_id, o.due_at, false as own from %1$s.saga_outbox o
                 join %1$s.saga_instance i on i.id = o.saga_id where o.due_at <= ? and o.saga_id <> all(?)
-                order by o.due_at limit ? for no key update of o, i skip locked),
+                order by o.due_at limit ? for no key update of i, o skip locked),
             own as (select o.saga_id, o.due_at, true as own from %1$s.saga_outbox o
                 join %1$s.saga_instance i on i.id = o.saga_id where o.claimed_by = ? and o.due_at >= ?
-                and o.due_at < ? and o.saga_id <> all(?) limit ? for no key update of o, i skip locked),
+                and o.due_at < ? and o.saga_id <> all(?) limit ? for no key update of i, o skip locked),
             picked as (select saga_id from (select * from own union all select * from due) p
                 group by saga_id order by bool_or(p.own) desc, min(p.due_at) limit ?),
             claimed as (update %1$s.saga_outbox o set claimed_by = ?, due_at = ?, claims = o.claims + 1,
