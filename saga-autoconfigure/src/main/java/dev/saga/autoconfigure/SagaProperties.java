@@ -14,8 +14,13 @@ import dev.saga.internal.retry.RetryLayer;
  * Configuration of the saga engine, under {@code saga.*}.
  *
  * @param enabled Whether the saga engine is configured at all.
- * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup. A
- *     lower-case SQL identifier that is not a key word PostgreSQL reserves (such as user or order).
+ * @param schema The PostgreSQL schema that holds the engine's tables; created and migrated at startup
+ *     unless schema-initialization is none. A lower-case SQL identifier that is not a key word
+ *     PostgreSQL reserves (such as user or order).
+ * @param schemaInitialization Who creates and migrates the engine's tables: flyway (the engine, at
+ *     startup, with its own history table in the schema), or none (you apply the engine's SQL scripts,
+ *     for example with Liquibase or by a DBA). Either way startup fails if the tables are missing or
+ *     older than the engine needs.
  * @param dispatcher How this node claims and runs sagas.
  * @param retry The retry policy of every step and compensation, unless a @Step sets its own.
  * @param sagas Settings per saga, by saga name: retry (the retry keys, for every step of the saga),
@@ -34,6 +39,7 @@ import dev.saga.internal.retry.RetryLayer;
 public record SagaProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("saga") String schema,
+        @DefaultValue("flyway") SchemaInitialization schemaInitialization,
         @DefaultValue Dispatcher dispatcher,
         @DefaultValue Retry retry,
         Map<String, SagaSettings> sagas,
@@ -48,6 +54,16 @@ public record SagaProperties(
         if (maxPayloadSize.toBytes() < 1) {
             throw new IllegalArgumentException("saga.max-payload-size must be positive: " + maxPayloadSize);
         }
+    }
+
+    /** Who creates and migrates the engine's tables. */
+    public enum SchemaInitialization {
+
+        /** The engine migrates its tables with Flyway at startup. */
+        FLYWAY,
+
+        /** The engine leaves its tables to you, and checks their version at startup. */
+        NONE
     }
 
     /**

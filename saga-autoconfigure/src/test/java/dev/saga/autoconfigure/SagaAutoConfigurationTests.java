@@ -107,7 +107,7 @@ class SagaAutoConfigurationTests {
             var jdbc = new org.springframework.jdbc.core.JdbcTemplate(context.getBean(javax.sql.DataSource.class));
             assertThat(jdbc.queryForList("select table_name from information_schema.tables"
                     + " where table_schema = 'orders_saga' order by table_name", String.class))
-                    .containsExactly("saga_instance", "saga_outbox", "saga_schema_history", "saga_signal", "saga_step");
+                    .containsExactly("saga_instance", "saga_outbox", "saga_schema_history", "saga_schema_version", "saga_signal", "saga_step");
         });
     }
 
