@@ -191,10 +191,17 @@ class OperationsTests {
             assertThat(meters.get("saga.duration").tags("saga", "order", "outcome", outcome).timer().count())
                     .isGreaterThanOrEqualTo(1);
         }
-        assertThat(meters.get("saga.step.duration").tags("saga", "order", "step", "shopSteps.charge",
-                "outcome", "completed").timer().count()).isGreaterThanOrEqualTo(3);
-        assertThat(meters.get("saga.step.duration").tags("saga", "order", "step", "shopSteps.ship",
-                "outcome", "failed").timer().count()).isGreaterThanOrEqualTo(2);
+        // each attempt timed once, by its observation: with its outcome, and the error's type when it failed
+        assertThat(meters.get("saga.step").tags("saga", "order", "step", "shopSteps.charge", "outcome", "completed",
+                "error", "none").timer().count()).isGreaterThanOrEqualTo(3);
+        assertThat(meters.get("saga.step").tags("saga", "order", "step", "shopSteps.ship", "outcome", "retrying")
+                .timer().count()).as("2 retries each").isGreaterThanOrEqualTo(4);
+        assertThat(meters.get("saga.step").tags("saga", "order", "step", "shopSteps.ship", "outcome", "failed")
+                .timer().count()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("saga.step").tags("outcome", "failed").timer().getId().getTag("error"))
+                .isNotEqualTo("none");
+        assertThat(meters.find("saga.step.duration").meters()).as("a second timer of the same attempts").isEmpty();
+        assertThat(meters.get("saga.run").tags("saga", "order").timer().count()).isGreaterThanOrEqualTo(3);
         assertThat(meters.get("saga.step.retries").tags("saga", "order", "step", "shopSteps.ship").counter().count())
                 .as("2 retries each").isGreaterThanOrEqualTo(4);
         assertThat(meters.get("saga.instances").tag("status", "failed").gauge().value()).isGreaterThanOrEqualTo(1);

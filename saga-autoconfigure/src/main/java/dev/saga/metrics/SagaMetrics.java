@@ -24,14 +24,15 @@ import dev.saga.spi.SagaListener;
  * <li>{@code saga.finished} (counter; tags {@code saga}, {@code outcome}: completed, compensated,
  * cancelled, failed, parked)
  * <li>{@code saga.duration} (timer, start to finish; tags {@code saga}, {@code outcome})
- * <li>{@code saga.step.duration} (timer per attempt; tags {@code saga}, {@code step},
- * {@code outcome}: completed, retrying, failed)
  * <li>{@code saga.step.retries} (counter of failed attempts that are retried; tags {@code saga},
  * {@code step})
  * <li>{@code saga.instances} (gauge; tag {@code status}), {@code saga.backlog} (gauge: due work
  * nobody claimed) and {@code saga.backlog.oldest.age} (gauge, seconds)
  * </ul>
- * Gauges read the database at most once per {@code refresh}, however often they are scraped.
+ * Gauges read the database at most once per {@code refresh}, however often they are scraped. Step
+ * attempts and runs are timed once, by their observations ({@code saga.step} with tags
+ * {@code saga}, {@code step}, {@code outcome}, {@code error}; {@code saga.run}), which Boot's
+ * observation handlers turn into timers of those names.
  */
 public class SagaMetrics implements SagaListener, MeterBinder {
 
@@ -83,9 +84,6 @@ public class SagaMetrics implements SagaListener, MeterBinder {
         if (registry == null) {
             return;
         }
-        Timer.builder("saga.step.duration").description("Duration of one attempt of a step")
-                .tags("saga", sagaName, "step", stepName, "outcome", outcome.name().toLowerCase())
-                .register(registry).record(duration);
         if (outcome == StepOutcome.RETRYING) {
             Counter.builder("saga.step.retries").description("Failed step attempts that are tried again")
                     .tags("saga", sagaName, "step", stepName).register(registry).increment();

@@ -2,6 +2,7 @@ package dev.saga.internal.events;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
@@ -17,6 +18,14 @@ import dev.saga.spi.SagaListener;
 public final class SagaEvents {
 
     private static final Logger log = LoggerFactory.getLogger(SagaEvents.class);
+
+    /** The observations (and, with Boot's default handlers, the timers) and their keys. */
+    static final String RUN = "saga.run";
+    static final String STEP = "saga.step";
+    static final String SAGA_KEY = "saga";
+    static final String STEP_KEY = "step";
+    static final String OUTCOME_KEY = "outcome";
+    static final String COMPLETED = "completed";
 
     /** No listeners, no observations. */
     public static final SagaEvents NONE = new SagaEvents(List::of, ObservationRegistry.NOOP);
@@ -48,16 +57,31 @@ public final class SagaEvents {
 
     /** One run of a saga, as an observation ({@code saga.run}); returns how the run ended. */
     public <T> T observeRun(String saga, Supplier<T> run) {
-        return Observation.createNotStarted("saga.run", observations).contextualName("saga " + saga)
-                .lowCardinalityKeyValue("saga", saga).observe(run);
+        return Observation.createNotStarted(RUN, observations).contextualName("saga " + saga)
+                .lowCardinalityKeyValue(SAGA_KEY, saga).observe(run);
     }
 
-    /** One attempt of a step, as an observation ({@code saga.step}). */
+    /**
+     * One attempt of a step, as an observation ({@code saga.step}): the only timer of step
+     * attempts. Its {@code outcome} is {@code completed}, or what {@code outcomeOfFailure} names
+     * for the error the attempt threw ({@code retrying}, {@code failed} or {@code stopped}).
+     */
     public <T extends @Nullable Object> T observeStep(String saga, String step,
-            Observation.CheckedCallable<T, Throwable> attempt) throws Throwable {
-        return Observation.createNotStarted("saga.step", observations).contextualName("step " + step)
-                .lowCardinalityKeyValue("saga", saga).lowCardinalityKeyValue("step", step)
-                .observeChecked(attempt);
+            Observation.CheckedCallable<T, Throwable> attempt, Function<Throwable, String> outcomeOfFailure)
+            throws Throwable {
+        var observation = Observation.createNotStarted(STEP, observations).contextualName("step " + step)
+                .lowCardinalityKeyValue(SAGA_KEY, saga).lowCardinalityKeyValue(STEP_KEY, step).start();
+        try (var scope = observation.openScope()) {
+            T result = attempt.call();
+            observation.lowCardinalityKeyValue(OUTCOME_KEY, COMPLETED);
+            return result;
+        } catch (Throwable error) {
+            observation.lowCardinalityKeyValue(OUTCOME_KEY, outcomeOfFailure.apply(error));
+            observation.error(error);
+            throw error;
+        } finally {
+            observation.stop();
+        }
     }
 
     private void each(java.util.function.Consumer<SagaListener> call) {

@@ -67,7 +67,9 @@ final class StepCall {
         var policy = policies.forStep(execution.saga().name(), step).neverRetrying(SagaPayloadException.class);
         var attempt = new AttemptState(cursor, step, policy, method, row, clock.now());
         var outcome = retry.run(policy, row.attemptCount(),
-                number -> events.observeStep(execution.saga().name(), step.name(), () -> attempts.run(attempt)),
+                number -> events.observeStep(execution.saga().name(), step.name(), () -> attempts.run(attempt),
+                        error -> error instanceof SagaControl || error instanceof VirtualMachineError ? "stopped"
+                                : policy.retriesAfter(number, error) ? "retrying" : "failed"),
                 (number, error, retryIn) -> recordFailure(attempt, error, retryIn), SagaControl.class);
         if (outcome instanceof DurableRetry.Outcome.Succeeded<@Nullable Object> succeeded) {
             stepAttempted(execution, attempt.row(), SagaListener.StepOutcome.COMPLETED); // after its commit

@@ -65,7 +65,7 @@ public final class DurableRetry {
                     throw sneaky(error);
                 }
                 failed = number;
-                if (!policy.allowsRetryAfter(failed) || !policy.retries(error)) {
+                if (!policy.retriesAfter(failed, error)) {
                     recorder.failed(number, error, null);
                     return new Outcome.Exhausted<>(error);
                 }

@@ -49,6 +49,14 @@ public record RetryPolicy(int maxRetries, Duration delay, double multiplier, Dur
     }
 
     /** Whether another attempt may follow the given number of failed ones. */
+    /**
+     * Whether a failed attempt, the {@code failedAttempts}-th, is tried again: the decision the
+     * attempt loop makes, for those who describe an attempt before the loop records it.
+     */
+    public boolean retriesAfter(int failedAttempts, Throwable failure) {
+        return allowsRetryAfter(failedAttempts) && retries(failure);
+    }
+
     boolean allowsRetryAfter(int failedAttempts) {
         return failedAttempts <= maxRetries;
     }
