@@ -92,7 +92,11 @@ public interface SagaClient {
      */
     void retry(UUID sagaId);
 
-    /** A page of sagas matching the query, newest first. */
+    /**
+     * A page of sagas matching the query, newest first, each unfinished one with its
+     * {@link SagaView#progress()}: {@code SagaQuery.all().withCondition(SagaQuery.Condition.STUCK)}
+     * finds the sagas no live node seems to run.
+     */
     SagaPage list(SagaQuery query);
 
     /**
@@ -102,7 +106,10 @@ public interface SagaClient {
      */
     java.util.List<SagaStepView> timeline(UUID sagaId);
 
-    /** The saga with this id, if it exists. */
+    /**
+     * The saga with this id, if it exists; while it has not finished, with its
+     * {@link SagaView#progress()}: the node that runs it, and the wait or retry it is pending on.
+     */
     Optional<SagaView> find(UUID sagaId);
 
     /**

@@ -1,17 +1,21 @@
 package dev.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.saga.fixtures.FlakyConfiguration;
 import dev.saga.fixtures.Order;
 import dev.saga.fixtures.ShopConfiguration;
 import dev.saga.fixtures.ShopSteps;
@@ -36,6 +41,7 @@ import dev.saga.testsupport.TestEngine;
 class OperationsTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration HOUR_AND_A_BIT = Duration.ofMinutes(61);
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static TestEngine engine;
@@ -48,10 +54,13 @@ class OperationsTests {
     static void startNode() {
         engine = new TestEngine();
         clock = new MovableClock();
-        node = engine.startWebNode(List.of(ShopConfiguration.class, WaitingConfiguration.class), List.of(
+        node = engine.startWebNode(List.of(ShopConfiguration.class, WaitingConfiguration.class,
+                FlakyConfiguration.class), List.of(
                 "management.endpoints.web.exposure.include=sagas,health",
                 "management.endpoint.health.show-details=always",
-                "saga.retention.completed=7d", "saga.retention.compensated=30d"), context -> {
+                "saga.retention.completed=7d", "saga.retention.compensated=30d",
+                // the flaky saga's step fails every time; its next attempt is an hour away
+                "saga.sagas.flaky.retry.delay=1h", "saga.sagas.flaky.retry.max-delay=2h"), context -> {
                     context.getBeanFactory().registerSingleton("sagaClock", clock.asSagaClock());
                     context.getBeanFactory().registerSingleton("gate", DurableWaitTests.openGate());
                 });
@@ -168,6 +177,85 @@ class OperationsTests {
         assertThat(post("/sagas/" + id + "/signal", "{\"signal\": \"signed\"}").statusCode()).isEqualTo(409);
         assertThat(post("/sagas/" + id + "/dance", "{}").statusCode()).isEqualTo(400);
         assertThat(post("/sagas/" + id + "/signal", "not json").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theTriageViewShowsWhatAnUnfinishedSagaWaitsForAndFindsTheWaitingTheRetryingAndTheStuck() throws Exception {
+        var retrying = client.start("flaky", "triage-retry");
+        var waiting = client.start("reserve-and-wait", "triage-wait");
+        await().atMost(WAIT).until(() -> pending(retrying) != null && pending(retrying).attempts() == 1
+                && client.find(retrying).orElseThrow().progress().claimedBy() == null);
+        DurableWaitTests.awaitWaiting(node, waiting, StepKind.SIGNAL, 1);
+
+        var retry = client.find(retrying).orElseThrow().progress();
+        var step = retry.pending(); // "retry 2 of 4 at until": @Step(maxRetries = 3)
+        assertThat(List.of(step.seq(), step.kind(), step.name(), step.status(), step.attempts(), step.maxAttempts()))
+                .containsExactly(0, "STEP", "flakySteps.alwaysFails", "RETRYING", 1, 4);
+        assertThat(step.until()).isBetween(step.since().plus(Duration.ofMinutes(59)),
+                step.since().plus(HOUR_AND_A_BIT));
+        assertThat(retry.dueAt()).as("unclaimed: when it is due")
+                .isCloseTo(step.until(), within(1, ChronoUnit.SECONDS));
+        assertThat(retry.recoveries()).isZero();
+        assertThat(retry.stuck()).isFalse();
+        var wait = client.find(waiting).orElseThrow().progress();
+        var signal = wait.pending(); // "waiting for signal confirmed since T, until U"
+        assertThat(List.of(signal.seq(), signal.kind(), signal.name(), signal.status(), signal.attempts()))
+                .containsExactly(2, "SIGNAL", "confirmed", "WAITING", 0);
+        assertThat(signal.maxAttempts()).isNull();
+        assertThat(signal.until()).isCloseTo(signal.since().plus(Duration.ofDays(2)), within(1, ChronoUnit.SECONDS));
+        assertThat(wait.claimedBy()).isNull();
+
+        var waitingPage = body(get("/sagas?condition=WAITING&size=200"));
+        assertThat(ids(waitingPage)).contains(waiting.toString()).doesNotContain(retrying.toString());
+        assertThat(ids(body(get("/sagas?condition=RETRYING&size=200"))))
+                .contains(retrying.toString()).doesNotContain(waiting.toString());
+        var detail = body(get("/sagas/" + waiting)).at("/saga/progress");
+        assertThat(detail.at("/pending/status").asString()).isEqualTo("WAITING");
+        assertThat(detail.at("/pending/until").asString()).isNotEmpty();
+        assertThat(detail.has("claimedBy")).as("null fields are left out").isFalse();
+        assertThat(detail.at("/pending").has("maxAttempts")).isFalse();
+        assertThat(body(get("/sagas/" + retrying)).at("/saga/progress/pending/maxAttempts").asInt()).isEqualTo(4);
+        var finished = client.start("order", new Order("triage-done", 1));
+        client.awaitResult(finished, String.class, WAIT);
+        assertThat(client.find(finished).orElseThrow().progress()).as("a finished saga has none").isNull();
+        assertThat(get("/sagas?condition=LATE").statusCode()).isEqualTo(400);
+
+        var dispatcher = node.getBean(SagaDispatcher.class);
+        dispatcher.stop();
+        try {
+            assertThat(ids(body(get("/sagas?condition=STUCK&size=200")))).doesNotContain(retrying.toString());
+            // due an hour from now, then unclaimed for longer than a lease: no node polls
+            clock.advance(Duration.ofHours(1).plusMinutes(1));
+            assertThat(client.find(retrying).orElseThrow().progress().stuck()).isTrue();
+            assertThat(ids(body(get("/sagas?condition=STUCK&size=200"))))
+                    .contains(retrying.toString()).doesNotContain(waiting.toString());
+            assertThat(ids(body(get("/sagas?runningLongerThan=PT1H&size=200"))))
+                    .contains(retrying.toString(), waiting.toString()).doesNotContain(finished.toString());
+            assertThat(client.list(SagaQuery.all().withRunningLongerThan(Duration.ofHours(2))).sagas())
+                    .extracting(SagaView::id).doesNotContain(retrying, waiting);
+            // claimed by a node that died: its lease ran out
+            TestEngine.jdbc(node).update(
+                    "update saga.saga_outbox set claimed_by = 'gone-node', due_at = ? where saga_id = ?",
+                    Timestamp.from(clock.instant().minusSeconds(1)), waiting);
+            var abandoned = client.find(waiting).orElseThrow().progress();
+            assertThat(abandoned.claimedBy()).isEqualTo("gone-node");
+            assertThat(abandoned.stuck()).isTrue();
+            assertThat(client.list(SagaQuery.all().withCondition(SagaQuery.Condition.STUCK)).sagas())
+                    .extracting(SagaView::id).contains(waiting);
+        } finally {
+            dispatcher.start();
+        }
+        client.cancel(retrying, "triage test done");
+        await().atMost(WAIT).until(() -> client.find(retrying).orElseThrow().status().isTerminal());
+    }
+
+    private static SagaView.@Nullable Pending pending(UUID id) {
+        var progress = client.find(id).orElseThrow().progress();
+        return progress == null ? null : progress.pending();
+    }
+
+    private static List<String> ids(JsonNode page) {
+        return page.at("/page/sagas").findValuesAsString("id");
     }
 
     @Test

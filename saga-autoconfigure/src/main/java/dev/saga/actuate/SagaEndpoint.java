@@ -1,5 +1,6 @@
 package dev.saga.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import dev.saga.SignalResult;
  *
  * <pre>
  * GET  /actuator/sagas?name=order&amp;status=FAILED&amp;page=0&amp;size=20
+ * GET  /actuator/sagas?condition=STUCK                 (or WAITING, RETRYING)
+ * GET  /actuator/sagas?runningLongerThan=2h
  * GET  /actuator/sagas/{id}
  * GET  /actuator/sagas/definitions
  * POST /actuator/sagas/{id}/retry
@@ -76,8 +79,10 @@ public class SagaEndpoint {
     /** Counts by saga and status, the backlog, and a page of sagas, newest first. */
     @ReadOperation
     public SagasDescriptor sagas(@Nullable String name, @Nullable SagaStatus status, @Nullable String businessKey,
-            @Nullable Instant from, @Nullable Instant to, @Nullable Integer page, @Nullable Integer size) {
-        return sagas(query(name, status, businessKey, from, to, page, size), this.showValues.isShown(true));
+            @Nullable Instant from, @Nullable Instant to, SagaQuery.@Nullable Condition condition,
+            @Nullable Duration runningLongerThan, @Nullable Integer page, @Nullable Integer size) {
+        return sagas(query(name, status, businessKey, from, to, condition, runningLongerThan, page, size),
+                this.showValues.isShown(true));
     }
 
     /** One saga with its timeline, or {@code null} when no saga has the id. */
@@ -92,8 +97,10 @@ public class SagaEndpoint {
      * @throws IllegalArgumentException for a negative page or a size outside 1 to 200
      */
     static SagaQuery query(@Nullable String name, @Nullable SagaStatus status, @Nullable String businessKey,
-            @Nullable Instant from, @Nullable Instant to, @Nullable Integer page, @Nullable Integer size) {
-        return new SagaQuery(name, status, businessKey, from, to, page == null ? 0 : page, size == null ? 20 : size);
+            @Nullable Instant from, @Nullable Instant to, SagaQuery.@Nullable Condition condition,
+            @Nullable Duration runningLongerThan, @Nullable Integer page, @Nullable Integer size) {
+        return new SagaQuery(name, status, businessKey, from, to, page == null ? 0 : page, size == null ? 20 : size,
+                condition, runningLongerThan);
     }
 
     /** Counts, backlog and the page the query selects, payloads masked unless {@code showValues}. */

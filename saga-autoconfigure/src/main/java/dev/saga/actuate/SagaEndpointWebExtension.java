@@ -1,5 +1,6 @@
 package dev.saga.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -52,10 +53,11 @@ public class SagaEndpointWebExtension {
     @ReadOperation
     public WebEndpointResponse<OperationResponseBody> sagas(SecurityContext securityContext, @Nullable String name,
             @Nullable SagaStatus status, @Nullable String businessKey, @Nullable Instant from, @Nullable Instant to,
-            @Nullable Integer page, @Nullable Integer size) {
+            SagaQuery.@Nullable Condition condition, @Nullable Duration runningLongerThan, @Nullable Integer page,
+            @Nullable Integer size) {
         SagaQuery query;
         try {
-            query = SagaEndpoint.query(name, status, businessKey, from, to, page, size);
+            query = SagaEndpoint.query(name, status, businessKey, from, to, condition, runningLongerThan, page, size);
         } catch (IllegalArgumentException e) {
             return error(WebEndpointResponse.STATUS_BAD_REQUEST, e.getMessage());
         }

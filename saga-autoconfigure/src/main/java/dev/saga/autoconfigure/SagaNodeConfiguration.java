@@ -68,7 +68,8 @@ class SagaNodeConfiguration {
             SagaProperties properties, RetryPolicies policies, SagaEvents events, LocalCompletions completions) {
         var node = new LazyLocalNode(dispatcher::getIfAvailable);
         var deadlines = EngineSettings.defaultDeadlines(properties);
-        var reads = new SagaReadModel(registry, queries, steps, outbox, clock, policies, deadlines);
+        var reads = new SagaReadModel(registry, queries, steps, outbox, clock, policies, deadlines,
+                properties.dispatcher().lease());
         return new DefaultSagaClient(new SagaStarter(registry, writes, queries, codec, node, clock, deadlines, events),
                 new SagaCommands(writes, queries, signals, outbox, codec, transactionManager, node, clock), reads,
                 new ResultAwaiter(reads, codec, node, completions));
@@ -80,7 +81,7 @@ class SagaNodeConfiguration {
     SagaOperations sagaOperations(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
             SagaClock clock, SagaProperties properties, RetryPolicies policies) {
         return new SagaReadModel(registry, queries, steps, outbox, clock, policies,
-                EngineSettings.defaultDeadlines(properties));
+                EngineSettings.defaultDeadlines(properties), properties.dispatcher().lease());
     }
 
     @Bean

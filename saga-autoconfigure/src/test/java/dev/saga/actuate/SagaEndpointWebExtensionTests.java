@@ -78,7 +78,7 @@ class SagaEndpointWebExtensionTests {
         assertThat(step.attempts().get(0).error()).isEqualTo("java.lang.IllegalStateException: carrier down");
         assertThat(step.name()).isEqualTo("payments.charge");
         assertThat(saga.timeline().get(1).result()).as("a signal's payload").isEqualTo(HIDDEN);
-        assertThat(list(web.sagas(OPERATOR, null, null, null, null, null, null, null)).page().sagas().get(0).input())
+        assertThat(list(firstPage(web, OPERATOR)).page().sagas().get(0).input())
                 .isEqualTo(HIDDEN);
     }
 
@@ -93,7 +93,7 @@ class SagaEndpointWebExtensionTests {
         assertThat(saga.timeline().get(0).arguments()).isEqualTo("[{\"order\":\"o-1\"}]");
         assertThat(saga.timeline().get(0).result()).isEqualTo("{\"charge\":\"ch_81\"}");
         assertThat(saga.timeline().get(1).result()).isEqualTo("{\"by\":\"Ada\"}");
-        assertThat(list(web.sagas(ANONYMOUS, null, null, null, null, null, null, null)).page().sagas().get(0).input())
+        assertThat(list(firstPage(web, ANONYMOUS)).page().sagas().get(0).input())
                 .isEqualTo("{\"order\":\"o-1\"}");
     }
 
@@ -107,9 +107,9 @@ class SagaEndpointWebExtensionTests {
         assertThat(detail(web.saga(OPERATOR, ID.toString())).saga().input()).isEqualTo("{\"order\":\"o-1\"}");
         assertThat(detail(web.saga(OPERATOR, ID.toString())).timeline().get(0).result())
                 .isEqualTo("{\"charge\":\"ch_81\"}");
-        assertThat(list(web.sagas(VIEWER, null, null, null, null, null, null, null)).page().sagas().get(0).input())
+        assertThat(list(firstPage(web, VIEWER)).page().sagas().get(0).input())
                 .isEqualTo(HIDDEN);
-        assertThat(list(web.sagas(OPERATOR, null, null, null, null, null, null, null)).page().sagas().get(0).input())
+        assertThat(list(firstPage(web, OPERATOR)).page().sagas().get(0).input())
                 .isEqualTo("{\"order\":\"o-1\"}");
     }
 
@@ -128,8 +128,8 @@ class SagaEndpointWebExtensionTests {
 
         assertThat(endpoint(Show.WHEN_AUTHORIZED, List.of()).saga(ID).saga().input()).isEqualTo("{\"order\":\"o-1\"}");
         assertThat(endpoint(Show.NEVER, List.of()).saga(ID).saga().input()).isEqualTo(HIDDEN);
-        assertThat(endpoint(Show.NEVER, List.of()).sagas(null, null, null, null, null, null, null).page().sagas()
-                .get(0).input()).isEqualTo(HIDDEN);
+        assertThat(endpoint(Show.NEVER, List.of()).sagas(null, null, null, null, null, null, null, null, null).page()
+                .sagas().get(0).input()).isEqualTo(HIDDEN);
     }
 
     @Test
@@ -156,9 +156,10 @@ class SagaEndpointWebExtensionTests {
         assertThat(web.saga(ANONYMOUS, ID.toString()).getStatus()).isEqualTo(200);
         assertError(web.saga(ANONYMOUS, "not-a-uuid"), 400, "Not a saga id: 'not-a-uuid'");
         assertError(web.saga(ANONYMOUS, unknown.toString()), 404, "No saga with id " + unknown);
-        assertError(web.sagas(ANONYMOUS, null, null, null, null, null, null, 0), 400,
+        assertError(web.sagas(ANONYMOUS, null, null, null, null, null, null, null, null, 0), 400,
                 "size must be between 1 and 200: 0");
-        assertError(web.sagas(ANONYMOUS, null, null, null, null, null, -1, null), 400, "page must not be negative");
+        assertError(web.sagas(ANONYMOUS, null, null, null, null, null, null, null, -1, null), 400,
+                "page must not be negative");
         var definitions = web.saga(ANONYMOUS, "definitions");
         assertThat(definitions.getStatus()).isEqualTo(200);
         assertThat(((SagaEndpoint.DefinitionsDescriptor) definitions.getBody()).sagas().get(0).name())
@@ -171,11 +172,15 @@ class SagaEndpointWebExtensionTests {
         knowOneSaga();
         var from = Instant.parse("2026-03-01T00:00:00Z");
 
-        web.sagas(ANONYMOUS, "order-fulfilment", SagaStatus.FAILED, "key-1", from, null, 2, 5);
-        web.sagas(ANONYMOUS, null, null, null, null, null, null, null);
+        web.sagas(ANONYMOUS, "order-fulfilment", SagaStatus.FAILED, "key-1", from, null, null, null, 2, 5);
+        firstPage(web, ANONYMOUS);
+
+        web.sagas(ANONYMOUS, null, null, null, null, null, SagaQuery.Condition.STUCK, Duration.ofHours(2), null, null);
 
         verify(sagas).list(new SagaQuery("order-fulfilment", SagaStatus.FAILED, "key-1", from, null, 2, 5));
         verify(sagas).list(SagaQuery.all());
+        verify(sagas).list(SagaQuery.all().withCondition(SagaQuery.Condition.STUCK)
+                .withRunningLongerThan(Duration.ofHours(2)));
     }
 
     @Test
@@ -274,6 +279,11 @@ class SagaEndpointWebExtensionTests {
     private static SagaDescriptor detail(WebEndpointResponse<?> response) {
         assertThat(response.getStatus()).isEqualTo(200);
         return (SagaDescriptor) response.getBody();
+    }
+
+    /** {@code GET /actuator/sagas} with no parameter. */
+    private static WebEndpointResponse<?> firstPage(SagaEndpointWebExtension web, SecurityContext user) {
+        return web.sagas(user, null, null, null, null, null, null, null, null, null);
     }
 
     private static SagasDescriptor list(WebEndpointResponse<?> response) {

@@ -49,9 +49,14 @@ public final class SagaReadModel implements SagaOperations {
     private final SagaClock clock;
     private final RetryPolicies policies;
     private final Map<String, Duration> defaultDeadlines;
+    private final Duration stuckAfter;
 
+    /**
+     * @param stuckAfter how long an unclaimed saga may be due before the views call it stuck: the
+     *     lease, as a live node claims due work at its next poll and well within a lease
+     */
     public SagaReadModel(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
-            SagaClock clock, RetryPolicies policies, Map<String, Duration> defaultDeadlines) {
+            SagaClock clock, RetryPolicies policies, Map<String, Duration> defaultDeadlines, Duration stuckAfter) {
         this.registry = registry;
         this.queries = queries;
         this.steps = steps;
@@ -59,15 +64,17 @@ public final class SagaReadModel implements SagaOperations {
         this.clock = clock;
         this.policies = policies;
         this.defaultDeadlines = Map.copyOf(defaultDeadlines);
+        this.stuckAfter = stuckAfter;
     }
 
+    /** The saga with its progress, for callers and operators. */
     Optional<SagaView> find(UUID sagaId) {
-        return queries.findInstance(sagaId).map(InstanceRecord::saga);
+        return queries.find(sagaId, clock.now(), stuckAfter).map(this::withMaxAttempts);
     }
 
-    /** The saga as it stands now. */
+    /** The saga as it stands now, without its progress: for callers that wait for its end. */
     SagaView require(UUID sagaId) {
-        return find(sagaId).orElseThrow(() -> unknown(sagaId));
+        return queries.findInstance(sagaId).map(InstanceRecord::saga).orElseThrow(() -> unknown(sagaId));
     }
 
     static UnknownSagaException unknown(UUID sagaId) {
@@ -75,7 +82,29 @@ public final class SagaReadModel implements SagaOperations {
     }
 
     SagaPage list(SagaQuery query) {
-        return queries.list(query);
+        var page = queries.list(query, clock.now(), stuckAfter);
+        return new SagaPage(page.sagas().stream().map(this::withMaxAttempts).toList(), page.page(), page.size(),
+                page.total());
+    }
+
+    /**
+     * The view with the attempts its pending step may make in all, from the policy in force on this
+     * node (the one the next attempt uses, if this node makes it).
+     */
+    private SagaView withMaxAttempts(SagaView saga) {
+        var progress = saga.progress();
+        var pending = progress == null ? null : progress.pending();
+        if (pending == null || WAITING.equals(pending.status())) {
+            return saga;
+        }
+        var maxAttempts = registry.step(pending.name())
+                .map(step -> policies.forStep(saga.name(), step).maxRetries() + 1).orElse(null);
+        var counted = new SagaView.Pending(pending.seq(), pending.kind(), pending.name(), pending.status(),
+                pending.since(), pending.until(), pending.attempts(), maxAttempts);
+        return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
+                saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
+                saga.updatedAt(), saga.finishedAt(), new SagaView.Progress(progress.claimedBy(), progress.dueAt(),
+                        progress.recoveries(), progress.stuck(), counted));
     }
 
     List<SagaStepView> timeline(UUID sagaId) {

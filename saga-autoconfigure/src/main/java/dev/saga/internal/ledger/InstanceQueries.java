@@ -2,6 +2,8 @@ package dev.saga.internal.ledger;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,13 +34,49 @@ public final class InstanceQueries {
             select i.*, (select count(*) from %1$s.saga_step s where s.saga_id = i.id) as history
                 from %1$s.saga_instance i""";
 
+    /**
+     * Whether no live node seems to run the saga, on its {@code saga_outbox o} row: claimed with
+     * its lease run out, or unclaimed and due for longer than a lease. Parameters: now, and now
+     * less a lease.
+     */
+    private static final String STUCK = """
+            (o.claimed_by is not null and o.due_at < ? or o.claimed_by is null and o.due_at < ?)""";
+
+    /**
+     * The kind of the saga's open entry, the last RETRYING row of its history: a wait that has not
+     * ended or a step between attempts. The views call it pending.
+     */
+    private static final String PENDING_KIND = """
+            (select s.kind from %1$s.saga_step s where s.saga_id = i.id and s.status = 'RETRYING'
+                order by s.seq desc limit 1)""";
+
+    /**
+     * The sagas a query selects (the where clause, and order and page, follow: {@code %2$s}) with
+     * the length of their history and where each stands for the engine: its outbox row (claim,
+     * lease or due time, recoveries; none once it has finished) and its pending entry, for the
+     * triage view. The sagas are chosen first, so that the joins run for one page only. Parameters:
+     * the where clause's and page's, then two for {@link #STUCK}. A plain read, like the others.
+     */
+    private static final String TRIAGE = """
+            with chosen as (select i.* from %1$s.saga_instance i%2$s)
+            select i.*, (select count(*) from %1$s.saga_step s where s.saga_id = i.id) as history,
+                o.claimed_by, o.due_at as outbox_due_at, o.recoveries, %3$s as stuck,
+                p.seq as pending_seq, p.kind as pending_kind, p.name as pending_name,
+                p.started_at as pending_since, p.next_attempt_at as pending_until, p.attempts as pending_attempts
+                from chosen i
+                left join %1$s.saga_outbox o on o.saga_id = i.id
+                left join lateral (select s.seq, s.kind, s.name, s.started_at, s.next_attempt_at, s.attempts
+                    from %1$s.saga_step s where s.saga_id = i.id and s.status = 'RETRYING'
+                    order by s.seq desc limit 1) p on true
+                order by i.created_at desc, i.id""";
+
     private static final String COUNT = """
             select count(*) from %1$s.saga_instance i""";
 
-    /** Follows {@link #WITH_HISTORY} and a {@link Filter}: newest first, one page. */
+    /** Follows a {@link Filter}: newest first, one page. */
     private static final String PAGE = " order by i.created_at desc, i.id limit ? offset ?";
 
-    /** Follows {@link #WITH_HISTORY}. */
+    /** Follows {@link #WITH_HISTORY} or {@link #TRIAGE}. */
     private static final String BY_ID = " where i.id = ?";
 
     private static final String ID_BY_BUSINESS_KEY = """
@@ -52,6 +90,9 @@ public final class InstanceQueries {
 
     private final JdbcTemplate jdbc;
     private final String withHistory;
+    private final String schema;
+    private final String stuck;
+    private final String pendingKind;
     private final String count;
     private final String idByBusinessKey;
     private final String countByNameAndStatus;
@@ -61,6 +102,10 @@ public final class InstanceQueries {
         this.jdbc = jdbc;
         var checked = SqlSupport.schema(schema);
         this.withHistory = WITH_HISTORY.formatted(checked);
+        this.schema = checked;
+        this.stuck = "exists (select 1 from %1$s.saga_outbox o where o.saga_id = i.id and %2$s)".formatted(checked,
+                STUCK);
+        this.pendingKind = PENDING_KIND.formatted(checked);
         this.count = COUNT.formatted(checked);
         this.idByBusinessKey = ID_BY_BUSINESS_KEY.formatted(checked);
         this.countByNameAndStatus = COUNT_BY_NAME_AND_STATUS.formatted(checked);
@@ -76,15 +121,38 @@ public final class InstanceQueries {
                 .findFirst();
     }
 
-    /** A page of instances matching the query, newest first, and how many match in all. */
-    public SagaPage list(SagaQuery query) {
-        var filter = Filter.of(query);
+    /**
+     * The saga with where it stands for the engine ({@link SagaView#progress()}), for the triage
+     * view; {@code stuckAfter} is how long an unclaimed saga may be due before it counts as stuck.
+     */
+    public Optional<SagaView> find(UUID id, Instant now, Duration stuckAfter) {
+        var arguments = new ArrayList<Object>(List.of(id));
+        arguments.addAll(stuckArguments(now, stuckAfter));
+        return jdbc.query(triage(BY_ID), InstanceQueries::triaged, arguments.toArray()).stream().findFirst();
+    }
+
+    /**
+     * A page of sagas matching the query, newest first, each with its progress as in
+     * {@link #find(UUID, Instant, Duration)}, and how many match in all.
+     */
+    public SagaPage list(SagaQuery query, Instant now, Duration stuckAfter) {
+        var filter = Filter.of(query, now, stuckAfter, stuck, pendingKind);
         long total = jdbc.queryForObject(count + filter.where(), Long.class, filter.arguments().toArray());
         var pageArguments = new ArrayList<>(filter.arguments());
         pageArguments.add(query.size());
         pageArguments.add((long) query.page() * query.size());
-        var sagas = jdbc.query(withHistory + filter.where() + PAGE, InstanceQueries::instance, pageArguments.toArray());
-        return new SagaPage(sagas.stream().map(InstanceRecord::saga).toList(), query.page(), query.size(), total);
+        pageArguments.addAll(stuckArguments(now, stuckAfter));
+        var sagas = jdbc.query(triage(filter.where() + PAGE), InstanceQueries::triaged, pageArguments.toArray());
+        return new SagaPage(sagas, query.page(), query.size(), total);
+    }
+
+    private String triage(String choice) {
+        return TRIAGE.formatted(schema, choice, STUCK);
+    }
+
+    /** The two parameters of {@link #STUCK}. */
+    private static List<Object> stuckArguments(Instant now, Duration stuckAfter) {
+        return List.of(SqlSupport.timestamp(now), SqlSupport.timestamp(now.minus(stuckAfter)));
     }
 
     /** How many instances there are of each name, by status. */
@@ -105,7 +173,7 @@ public final class InstanceQueries {
     /** The where clause of a {@link SagaQuery} on {@code saga_instance i}, and its arguments. */
     private record Filter(String where, List<Object> arguments) {
 
-        static Filter of(SagaQuery query) {
+        static Filter of(SagaQuery query, Instant now, Duration stuckAfter, String stuck, String pendingKind) {
             var where = new StringBuilder(" where true");
             var arguments = new ArrayList<Object>();
             if (query.name() != null) {
@@ -128,6 +196,20 @@ public final class InstanceQueries {
                 where.append(" and i.created_at < ?");
                 arguments.add(SqlSupport.timestamp(query.startedTo()));
             }
+            if (query.runningLongerThan() != null) {
+                where.append(" and i.finished_at is null and i.created_at < ?");
+                arguments.add(SqlSupport.timestamp(now.minus(query.runningLongerThan())));
+            }
+            if (query.condition() == SagaQuery.Condition.STUCK) {
+                where.append(" and ").append(stuck);
+                arguments.addAll(stuckArguments(now, stuckAfter));
+            } else if (query.condition() != null) {
+                // only unfinished sagas: a finished one's last RETRYING row, if any, is history
+                where.append(" and i.finished_at is null and ").append(pendingKind).append(" in (?, ?)");
+                var kinds = query.condition() == SagaQuery.Condition.WAITING
+                        ? List.of(StepKind.SIGNAL, StepKind.SLEEP) : List.of(StepKind.STEP, StepKind.COMPENSATION);
+                kinds.forEach(kind -> arguments.add(kind.name()));
+            }
             return new Filter(where.toString(), arguments);
         }
     }
@@ -139,5 +221,28 @@ public final class InstanceQueries {
                 SqlSupport.instant(rs, "deadline_at"), SqlSupport.instant(rs, "created_at"),
                 SqlSupport.instant(rs, "updated_at"), SqlSupport.instant(rs, "finished_at"));
         return new InstanceRecord(saga, rs.getLong("fencing"), rs.getString("cancel_reason"));
+    }
+
+    /** A row of {@link #TRIAGE}: the saga with its progress, which has no maximum of attempts yet. */
+    private static SagaView triaged(ResultSet rs, int row) throws SQLException {
+        var saga = instance(rs, row).saga();
+        var dueAt = SqlSupport.instant(rs, "outbox_due_at");
+        if (dueAt == null) {
+            return saga;
+        }
+        SagaView.Pending pending = null;
+        var pendingKind = rs.getString("pending_kind");
+        if (pendingKind != null) {
+            var kind = StepKind.valueOf(pendingKind);
+            boolean waits = kind == StepKind.SIGNAL || kind == StepKind.SLEEP;
+            pending = new SagaView.Pending(rs.getInt("pending_seq"), pendingKind, rs.getString("pending_name"),
+                    waits ? "WAITING" : "RETRYING", SqlSupport.instant(rs, "pending_since"),
+                    SqlSupport.instant(rs, "pending_until"), rs.getInt("pending_attempts"), null);
+        }
+        var progress = new SagaView.Progress(rs.getString("claimed_by"), dueAt, rs.getInt("recoveries"),
+                rs.getBoolean("stuck"), pending);
+        return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
+                saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
+                saga.updatedAt(), saga.finishedAt(), progress);
     }
 }
