@@ -1,0 +1,7 @@
+package com.example.shop.inventory;
+
+public class OutOfStock extends RuntimeException {
+    public OutOfStock(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,5 @@
+package com.example.shop.order;
+
+import java.util.UUID;
+
+public record Receipt(UUID orderId, UUID chargeId, String trackingNumber) { }

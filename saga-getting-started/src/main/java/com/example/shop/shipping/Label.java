@@ -1,0 +1,3 @@
+package com.example.shop.shipping;
+
+public record Label(String trackingNumber) { }
