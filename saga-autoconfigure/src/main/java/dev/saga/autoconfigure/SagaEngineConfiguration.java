@@ -9,9 +9,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -73,7 +73,7 @@ class SagaEngineConfiguration {
     ReplayEngine sagaReplayEngine(StepStore steps, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, SagaProperties properties,
             SagaClock clock, SagaEvents events,
-            @Qualifier("sagaTimedStepExecutor") ThreadPoolTaskExecutor timedSteps) {
+            @Qualifier("sagaTimedStepExecutor") AsyncTaskExecutor timedSteps) {
         return new ReplayEngine(steps, signals, codec, policies, compensator, transactionManager,
                 properties.dispatcher().maxInlineWait(), clock, EngineSettings.historyLimits(properties), events,
                 timedSteps);

@@ -1,12 +1,21 @@
 package dev.saga.autoconfigure;
 
+import java.util.ArrayList;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.CompositeTaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.saga.internal.replay.SagaContextDecorator;
@@ -15,6 +24,14 @@ import dev.saga.internal.replay.SagaContextDecorator;
  * The engine's threads, as Spring beans that Spring shuts down. None is a default candidate for
  * injection, so the application's {@code @Async} and {@code @Scheduled} methods keep Boot's
  * executor and scheduler, and Boot's do not back off because of these.
+ *
+ * <p>The two pools that run the application's code, the workers and the threads of timed steps,
+ * follow Boot's conventions for executors: virtual threads with
+ * {@code spring.threads.virtual.enabled} (on Java 21 and later), and the application's
+ * {@link TaskDecorator} bean, if it has exactly one, as Boot applies it to its own executor. The
+ * schedulers' single threads stay platform threads: a lease renewal must never wait for a carrier
+ * thread that a pinned worker holds. Their sizes are the engine's ({@code worker-threads}), never
+ * {@code spring.task.execution.*}, which configures the application's executor.
  */
 @Configuration(proxyBeanMethods = false)
 class SagaThreadPools {
@@ -27,11 +44,18 @@ class SagaThreadPools {
     @Bean(defaultCandidate = false)
     @ConditionalOnMissingBean(name = "sagaWorkerExecutor")
     @ConditionalOnProperty(name = "saga.dispatcher.enabled", havingValue = "true", matchIfMissing = true)
-    ThreadPoolTaskExecutor sagaWorkerExecutor(SagaProperties properties) {
+    AsyncTaskExecutor sagaWorkerExecutor(SagaProperties properties, Environment environment,
+            ObjectProvider<TaskDecorator> decorators) {
         int workers = properties.dispatcher().workerThreads();
+        var decorator = decorators.getIfUnique();
+        if (Threading.VIRTUAL.isActive(environment)) {
+            // a thread per saga run; the permits keep them to worker-threads at once
+            return new SimpleAsyncTaskExecutorBuilder().virtualThreads(true).threadNamePrefix("saga-worker-")
+                    .concurrencyLimit(workers).taskDecorator(decorator).build();
+        }
         return new ThreadPoolTaskExecutorBuilder().corePoolSize(workers).maxPoolSize(workers)
                 .queueCapacity(workers) // never needs more: a saga is handed over only with a free worker's permit
-                .threadNamePrefix("saga-worker-").acceptTasksAfterContextClose(true)
+                .threadNamePrefix("saga-worker-").acceptTasksAfterContextClose(true).taskDecorator(decorator)
                 .additionalCustomizers(pool -> pool.setPrestartAllCoreThreads(true)).build();
     }
 
@@ -58,13 +82,30 @@ class SagaThreadPools {
      */
     @Bean(defaultCandidate = false)
     @ConditionalOnMissingBean(name = "sagaTimedStepExecutor")
-    ThreadPoolTaskExecutor sagaTimedStepExecutor(SagaProperties properties) {
+    AsyncTaskExecutor sagaTimedStepExecutor(SagaProperties properties, Environment environment,
+            ObjectProvider<TaskDecorator> decorators) {
         int threads = properties.dispatcher().workerThreads();
+        var decorator = withSagaContext(decorators.getIfUnique());
+        if (Threading.VIRTUAL.isActive(environment)) {
+            // virtual threads are daemons; the limit refuses a task, as the pool without a queue does
+            return new SimpleAsyncTaskExecutorBuilder().virtualThreads(true).threadNamePrefix("saga-timed-step-")
+                    .concurrencyLimit(threads).rejectTasksWhenLimitReached(true).taskDecorator(decorator).build();
+        }
         var executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads).maxPoolSize(threads).queueCapacity(0)
-                .threadNamePrefix("saga-timed-step-").taskDecorator(new SagaContextDecorator())
+                .threadNamePrefix("saga-timed-step-").taskDecorator(decorator)
                 .acceptTasksAfterContextClose(true).build();
         executor.setDaemon(true);
         return executor;
+    }
+
+    /** The application's decorator, if any, around the engine's, which carries the saga's context. */
+    private static TaskDecorator withSagaContext(@Nullable TaskDecorator application) {
+        var decorators = new ArrayList<TaskDecorator>();
+        if (application != null) {
+            decorators.add(application);
+        }
+        decorators.add(new SagaContextDecorator());
+        return new CompositeTaskDecorator(decorators);
     }
 
     /** The retention job's thread. */

@@ -3,7 +3,7 @@ package dev.saga.internal.replay;
 import java.time.Duration;
 import java.util.List;
 
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import dev.saga.internal.codec.PayloadCodec;
@@ -37,7 +37,7 @@ public final class ReplayEngine {
      */
     public ReplayEngine(StepStore ledger, SignalStore signals, PayloadCodec codec, RetryPolicies policies,
             Compensator compensator, PlatformTransactionManager transactionManager, Duration maxInlineWait,
-            SagaClock clock, HistoryLimits history, SagaEvents events, ThreadPoolTaskExecutor timedSteps) {
+            SagaClock clock, HistoryLimits history, SagaEvents events, AsyncTaskExecutor timedSteps) {
         this.ledger = ledger;
         this.history = history;
         this.waits = new DurableWaits(signals, codec, transactionManager, clock, maxInlineWait);

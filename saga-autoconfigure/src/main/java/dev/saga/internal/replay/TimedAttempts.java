@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.core.task.TaskRejectedException;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.core.task.AsyncTaskExecutor;
 
 import dev.saga.StepTimeoutException;
 import dev.saga.internal.compensation.StepScopeContext;
@@ -30,10 +30,10 @@ final class TimedAttempts {
     private static final Logger log = LoggerFactory.getLogger(TimedAttempts.class);
     private static final Duration WAIT_FOR_A_THREAD = Duration.ofSeconds(1);
 
-    private final ThreadPoolTaskExecutor threads;
+    private final AsyncTaskExecutor threads;
     private final SagaClock clock;
 
-    TimedAttempts(ThreadPoolTaskExecutor threads, SagaClock clock) {
+    TimedAttempts(AsyncTaskExecutor threads, SagaClock clock) {
         this.threads = threads;
         this.clock = clock;
     }
@@ -43,9 +43,9 @@ final class TimedAttempts {
         try {
             running = submit(attempt, work);
         } catch (TaskRejectedException allBusy) {
-            log.warn("Saga {} step {}: all {} threads for steps with a timeout are busy (abandoned attempts that have"
-                    + " not returned yet); the step is tried again in {}", attempt.cursor().execution().sagaId(),
-                    attempt.step().name(), threads.getMaxPoolSize(), WAIT_FOR_A_THREAD);
+            log.warn("Saga {} step {}: all threads for steps with a timeout (saga.dispatcher.worker-threads) are busy"
+                    + " (abandoned attempts that have not returned yet); the step is tried again in {}",
+                    attempt.cursor().execution().sagaId(), attempt.step().name(), WAIT_FOR_A_THREAD);
             throw new SagaControl.Suspend(WAIT_FOR_A_THREAD); // no attempt was made: none is counted
         }
         var timeout = attempt.policy().timeout();
