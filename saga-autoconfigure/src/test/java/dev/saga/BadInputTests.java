@@ -118,6 +118,19 @@ class BadInputTests {
     }
 
     @Test
+    void refusesAtStartAnInputThatWouldLoseAFieldOnItsWayThroughJsonNamingTheField() {
+        var before = quietRows();
+
+        assertThatThrownBy(() -> client.start("takes-opaque", BadInputSagas.Opaque.of("ref-1")))
+                .isExactlyInstanceOf(SagaPayloadException.class)
+                .hasMessageContaining("input of saga 'takes-opaque'")
+                .hasMessageContaining("field 'reference' (of " + BadInputSagas.Opaque.class.getName()
+                        + ") reads back as null (written as a value)");
+
+        assertThat(rows()).as("not stored to run with {}").isEqualTo(before);
+    }
+
+    @Test
     void refusesAtStartAnInputOverTheSizeLimitNamingItsSizeAndTheLimit() {
         var before = quietRows();
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -60,10 +61,15 @@ public final class PayloadCodec {
     public @Nullable String write(@Nullable Object value, Type readAs, String what) {
         var json = write(value, what);
         if (json != null) {
+            Object readBack;
             try {
-                mapper.readValue(json, mapper.constructType(readAs));
+                readBack = mapper.readValue(json, mapper.constructType(readAs));
             } catch (JacksonException e) {
                 throw unreadable(what, value, readAs, e);
+            }
+            var lost = RoundTrip.firstDifference(value, readBack);
+            if (lost != null) {
+                throw lossy(what, "", value, lost);
             }
         }
         return json;
@@ -138,7 +144,7 @@ public final class PayloadCodec {
     /** One field of a JSON object, read as the given type; null when absent or null. */
     public @Nullable Object readField(String json, String field, Type type, String what) {
         try {
-            JsonNode node = mapper.readTree(json).get(field);
+            JsonNode node = tree(json).get(field);
             return node == null || node.isNull() ? null : mapper.treeToValue(node, mapper.constructType(type));
         } catch (JacksonException e) {
             throw new SagaPayloadException("Cannot read " + what + " as " + type.getTypeName() + ": "
@@ -168,12 +174,20 @@ public final class PayloadCodec {
     /** A JSON array of the arguments, checked to read back as the parameter types. */
     public String writeArguments(@Nullable Object @Nullable [] arguments, Type[] types, String what) {
         var json = writeArguments(arguments, what);
+        @Nullable Object[] readBack;
         try {
-            readArguments(json, types, what);
+            readBack = readArguments(json, types, what);
         } catch (SagaPayloadException e) {
             throw new SagaPayloadException("Cannot store " + what + ": they can be written as JSON but not read back"
                     + " as their parameter types, as a compensation or a replay would have to: " + e.getMessage()
                     + ". Give the types a constructor or factory Jackson can use", e);
+        }
+        var written = arguments == null ? new Object[0] : arguments;
+        for (int i = 0; i < written.length; i++) {
+            var lost = RoundTrip.firstDifference(written[i], readBack[i]);
+            if (lost != null) {
+                throw lossy(what, " argument " + (i + 1) + " of " + written.length + ",", written[i], lost);
+            }
         }
         return json;
     }
@@ -181,7 +195,7 @@ public final class PayloadCodec {
     /** The arguments, each read as its declared parameter type. */
     public @Nullable Object[] readArguments(@Nullable String json, Type[] types, String what) {
         try {
-            JsonNode array = mapper.readTree(json == null ? "[]" : json);
+            JsonNode array = tree(json == null ? "[]" : json);
             if (array.size() != types.length) {
                 throw new SagaPayloadException("Cannot read " + what + ": " + array.size() + " recorded arguments but "
                         + types.length + " parameters");
@@ -196,6 +210,14 @@ public final class PayloadCodec {
         }
     }
 
+    /**
+     * The JSON as a tree whose decimals keep every digit: a tree holds them as doubles by default,
+     * and a {@code BigDecimal} of 19.80 would come back out of it as 19.8.
+     */
+    private JsonNode tree(String json) {
+        return mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(json);
+    }
+
     private @Nullable String checkSize(@Nullable String json, String what) {
         if (json == null || json.length() <= maxPayloadBytes / 3) {
             return json; // a char is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 chars)
@@ -207,6 +229,16 @@ public final class PayloadCodec {
                     + " and pass a reference to it, or raise " + LIMIT_PROPERTY);
         }
         return json;
+    }
+
+    /** {@code argument}: which argument, as " argument 2 of 3,", or empty. */
+    private static SagaPayloadException lossy(String what, String argument, @Nullable Object value, String lost) {
+        return new SagaPayloadException("Cannot store " + what + ":" + argument + " a "
+                + (value == null ? "null" : value.getClass().getName()) + " does not read back from JSON as it was"
+                + " written, so the engine would read back less than it was given (on replay, in a compensation, as a result): " + lost
+                + ". Jackson writes a field through a getter (or @JsonProperty) and reads it back through a"
+                + " constructor parameter or a setter of the same name: make the type a record, or give the field"
+                + " both; mark a field that need not be stored transient or @JsonIgnore");
     }
 
     private static SagaPayloadException unreadable(String what, Object value, Type readAs, JacksonException e) {

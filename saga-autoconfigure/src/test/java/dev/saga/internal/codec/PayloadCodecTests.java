@@ -183,6 +183,119 @@ class PayloadCodecTests {
                         + " arguments of step 's': ");
     }
 
+    /** Keeps its state in fields Jackson cannot see: it is written as {}. */
+    public static final class Opaque {
+        private String secret;
+
+        Opaque with(String secret) {
+            this.secret = secret;
+            return this;
+        }
+    }
+
+    /**
+     * Read back through its constructor; its note is written under the getter's name, which no
+     * constructor parameter, setter or field takes, so it is dropped when read.
+     */
+    public static final class HalfExposed {
+        private final String sku;
+        private final int quantity;
+        private String note;
+
+        public HalfExposed(String sku, int quantity) {
+            this.sku = sku;
+            this.quantity = quantity;
+        }
+
+        public String getSku() {
+            return sku;
+        }
+
+        public int getQuantity() {
+            return quantity;
+        }
+
+        public String getLabel() {
+            return note;
+        }
+
+        HalfExposed withNote(String note) {
+            this.note = note;
+            return this;
+        }
+    }
+
+    /** Left out on purpose: a cache that is computed again, and a field the type ignores. */
+    public static final class Deliberate {
+        public String sku;
+        private transient int hash;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String scratch;
+
+        Deliberate touched() {
+            hash = 42;
+            scratch = "x";
+            return this;
+        }
+    }
+
+    record Basket(List<HalfExposed> lines) {
+    }
+
+    @Test
+    void refusesAValueWhoseFieldsJacksonCannotSeeRatherThanStoringAnEmptyObject() {
+        assertThatThrownBy(() -> codec.write(new Opaque().with("s3cr3t"), Opaque.class, "input of saga 'order'"))
+                .isExactlyInstanceOf(SagaPayloadException.class)
+                .hasMessageStartingWith("Cannot store input of saga 'order': a " + Opaque.class.getName()
+                        + " does not read back from JSON as it was written")
+                .hasMessageContaining("field 'secret' (of " + Opaque.class.getName() + ") ")
+                .hasMessageContaining("make the type a record")
+                .as("the value itself stays out of the message").hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void refusesAFieldThatIsWrittenButNotReadBackNamingWhereItIsInTheArguments() {
+        var basket = new Basket(List.of(new HalfExposed("a", 1), new HalfExposed("b", 2).withNote("fragile")));
+        // as Boot configures it: properties that nothing reads are skipped, not refused
+        var codec = new PayloadCodec(JsonMapper.builder()
+                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+
+        assertThatThrownBy(() -> codec.writeArguments(new Object[] {"order-1", basket},
+                new Type[] {String.class, Basket.class}, "the arguments of step 'orders.pack'"))
+                .isExactlyInstanceOf(SagaPayloadException.class)
+                .hasMessageStartingWith("Cannot store the arguments of step 'orders.pack': argument 2 of 2, a "
+                        + Basket.class.getName() + " does not read back")
+                .hasMessageContaining("field 'lines[1].note' (of " + HalfExposed.class.getName()
+                        + ") reads back as null (written as a value)");
+        assertThat(codec.writeArguments(new Object[] {"order-1", new Basket(List.of(new HalfExposed("a", 1)))},
+                new Type[] {String.class, Basket.class}, "arguments")).as("nothing lost while the note is unset")
+                .isEqualTo("[\"order-1\",{\"lines\":[{\"sku\":\"a\",\"quantity\":1,\"label\":null}]}]");
+    }
+
+    @Test
+    void storesTypesThatLeaveFieldsOutOnPurposeAndCollectionsReadAsOtherClasses() {
+        var deliberate = new Deliberate().touched();
+        deliberate.sku = "a";
+
+        assertThat(codec.write(deliberate, Deliberate.class, "result")).isEqualTo("{\"sku\":\"a\"}");
+        assertThat(codec.write(List.of(new Item("a", 1)), ITEMS, "result")).isNotNull();
+        assertThat(codec.write(Map.of("a", new Item("a", 1)), Map.class, "result")).as("read as maps, not items")
+                .isNotNull();
+        assertThat(codec.write(new java.math.BigDecimal("19.80"), java.math.BigDecimal.class, "result"))
+                .isEqualTo("19.80");
+    }
+
+    @Test
+    void keepsEveryDigitOfADecimalArgumentWhichATreeOfDoublesWouldTrim() {
+        Type[] types = {java.math.BigDecimal.class, double.class};
+        var json = codec.writeArguments(new Object[] {new java.math.BigDecimal("19.80"), 0.1}, types, "arguments");
+
+        assertThat(codec.readArguments(json, types, "arguments"))
+                .containsExactly(new java.math.BigDecimal("19.80"), 0.1); // equals: 19.8 would not do
+        assertThat(codec.readField("{\"amount\":4.20}", "amount", java.math.BigDecimal.class, "signal"))
+                .isEqualTo(new java.math.BigDecimal("4.20"));
+    }
+
     @Test
     void refusesToReadWhatDoesNotFitTheDeclaredType() {
         assertThatThrownBy(() -> codec.read("{\"sku\":", Item.class, "result of step 's'"))
