@@ -58,8 +58,8 @@ class EngineBoundsTests {
             var id = TestEngine.client(node).start("stuck", "k");
 
             // its first attempt never returns (it ignores interrupts); the next ones find no thread free
-            await().atMost(WAIT).until(() -> output.toString().contains("all 1 threads for steps with a timeout are"
-                    + " busy (abandoned attempts that have not returned yet)"));
+            await().atMost(WAIT).until(() -> output.toString().contains("all threads for steps with a timeout"
+                    + " (saga.dispatcher.worker-threads) are busy (abandoned attempts that have not returned yet)"));
             assertThat(timedStepThreads()).isLessThanOrEqualTo(1);
             assertThat(steps(node).stuckAttempts()).isEqualTo(1);
 
