@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when it was started
  * @param updatedAt when its status last changed or a node last took it up (not on every step)
  * @param finishedAt when it reached a terminal status, or {@code null}
+ * @param traceId the id of the trace it was started in, which each of its runs continues (with
+ *     Micrometer Tracing), or {@code null} when no trace was active at its start
  * @param progress where an unfinished saga stands for the engine (who runs it, what it waits
  *     for); {@code null} once it has finished, and in views built without it
  */
@@ -42,14 +44,15 @@ public record SagaView(
         Instant createdAt,
         Instant updatedAt,
         @Nullable Instant finishedAt,
+        @Nullable String traceId,
         @Nullable Progress progress) {
 
-    /** A view without {@link #progress()}, as it was before the engine reported it. */
+    /** A view without {@link #traceId()} and {@link #progress()}, as it was before the engine reported them. */
     public SagaView(UUID id, String name, int version, @Nullable String businessKey, SagaStatus status,
             @Nullable String input, @Nullable String output, @Nullable String error, int run, int historySize,
             @Nullable Instant deadline, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt) {
         this(id, name, version, businessKey, status, input, output, error, run, historySize, deadline, createdAt,
-                updatedAt, finishedAt, null);
+                updatedAt, finishedAt, null, null);
     }
 
     /**

@@ -168,7 +168,7 @@ class InDoubtCommitTests {
             var now = Instant.now();
             // due in an hour and unclaimed: no node runs it while the test writes its ledger
             node.getBean(CallerWrites.class).insertInstance(id, "credit", 1, null, "\"k-6\"", null, now,
-                    now.plusSeconds(3600), null, 0);
+                    now.plusSeconds(3600), null, 0, null);
             var fence = new Fence(id, 0, "test-node");
             var started = StepRecord.started(id, 0, StepKind.STEP, "inDoubtLedger.credit", null, "[\"k-6\"]", now);
             ledger.record(fence, started.succeeded("\"credited k-6\"", now, now));

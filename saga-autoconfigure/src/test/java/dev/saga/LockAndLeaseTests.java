@@ -211,7 +211,7 @@ class LockAndLeaseTests {
         var id = UUID.randomUUID();
         var now = Instant.now();
         node.getBean(CallerWrites.class).insertInstance(id, "announce", 1, null, "\"" + key + "\"", null, now,
-                now.plusSeconds(3600), null, 0);
+                now.plusSeconds(3600), null, 0, null);
         var jdbc = TestEngine.jdbc(node);
         jdbc.update("delete from saga.saga_outbox where saga_id = ?", id);
         jdbc.update("update saga.saga_instance set status = 'PARKED', error = 'parked by the test',"

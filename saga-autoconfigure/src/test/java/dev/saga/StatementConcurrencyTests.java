@@ -269,7 +269,7 @@ class StatementConcurrencyTests {
             var id = UUID.randomUUID();
             var now = Instant.now();
             var deadline = random.nextInt(10) < 3 ? now.plusMillis(300 + random.nextInt(2700)) : null;
-            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", deadline, now, now, null, 0);
+            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", deadline, now, now, null, 0, null);
             ids.add(id);
         }
         return ids;
@@ -731,7 +731,7 @@ class StatementConcurrencyTests {
         var finishedAt = Instant.now().minusSeconds(60);
         for (int n = 0; n < 8; n++) {
             var id = UUID.randomUUID();
-            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, finishedAt, finishedAt, null, 0);
+            writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, finishedAt, finishedAt, null, 0, null);
             instances.finish(new Fence(id, 0, "node-n"), SagaStatus.COMPLETED, "\"ok\"", null, finishedAt);
         }
         var deletedOpen = new CountDownLatch(1);
@@ -770,11 +770,11 @@ class StatementConcurrencyTests {
         // claimed by an earlier poll of this node whose reply was lost: the node holds it nowhere
         var lostReply = UUID.randomUUID();
         writes.insertInstance(lostReply, SAGA, 1, null, "{\"n\":1}", null, pollBegan, pollBegan.minusSeconds(1)
-                .plus(LEASE), "node-n", Claim.FIRST_FENCING);
+                .plus(LEASE), "node-n", Claim.FIRST_FENCING, null);
         // written claimed by a start that took a worker freed after the poll copied what the node holds
         var startedMeanwhile = UUID.randomUUID();
         writes.insertInstance(startedMeanwhile, SAGA, 1, null, "{\"n\":1}", null, pollBegan,
-                pollBegan.plusMillis(1).plus(LEASE), "node-n", Claim.FIRST_FENCING);
+                pollBegan.plusMillis(1).plus(LEASE), "node-n", Claim.FIRST_FENCING, null);
 
         var claims = leases.claim("node-n", 5, pollBegan, pollBegan.plus(LEASE), pollBegan.minusSeconds(60), Set.of());
 
@@ -974,8 +974,8 @@ class StatementConcurrencyTests {
         var other = UUID.randomUUID();
         var now = Instant.now();
         // the signalled saga is due first, so the claim comes to it before the one it takes
-        writes.insertInstance(signalled, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(2), null, 0);
-        writes.insertInstance(other, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(1), null, 0);
+        writes.insertInstance(signalled, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(2), null, 0, null);
+        writes.insertInstance(other, SAGA, 1, null, "{\"n\":1}", null, now, now.minusSeconds(1), null, 0, null);
         var counted = new CountDownLatch(1);
         var wakeNow = new CountDownLatch(1);
         var caller = inBackground("caller", () -> transaction.execute(status -> {
@@ -1066,7 +1066,7 @@ class StatementConcurrencyTests {
 
     private static void insertDueNow(UUID id) {
         var now = Instant.now();
-        writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, now, now, null, 0);
+        writes.insertInstance(id, SAGA, 1, null, "{\"n\":1}", null, now, now, null, 0, null);
     }
 
     private static <T> T holdOpen(CountDownLatch open, int seconds, Supplier<T> work) {

@@ -36,7 +36,7 @@ final class PayloadSanitizer {
         return new SagaView(view.id(), view.name(), view.version(), view.businessKey(), view.status(),
                 sanitize("input", view.input(), showValues), sanitize("output", view.output(), showValues),
                 sanitize("error", view.error(), true), view.run(), view.historySize(), view.deadline(),
-                view.createdAt(), view.updatedAt(), view.finishedAt(), view.progress());
+                view.createdAt(), view.updatedAt(), view.finishedAt(), view.traceId(), view.progress());
     }
 
     List<SagaStepView> timeline(List<SagaStepView> timeline, boolean showValues) {

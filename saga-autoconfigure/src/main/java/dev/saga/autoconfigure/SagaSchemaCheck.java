@@ -46,7 +46,7 @@ final class SagaSchemaCheck {
             description = "The saga engine's tables in schema '" + schema + "' are at version " + older.version()
                     + "; this engine needs version " + SchemaVersion.REQUIRED + ".";
         } else if (found instanceof Unversioned) {
-            from = SchemaVersion.REQUIRED; // the version row came with the newest script
+            from = SchemaVersion.FIRST_VERSIONED; // the tables of every script before the version row
             description = "The saga engine's tables in schema '" + schema + "' are older than version "
                     + SchemaVersion.REQUIRED + " (they have no saga_schema_version table), which this engine needs.";
         } else {

@@ -39,7 +39,7 @@ import dev.saga.testsupport.TestEngine;
 class SchemaInitializationTests {
 
     private static final List<String> ALL_SCRIPTS = List.of("V1__saga_tables.sql", "V2__step_writer.sql",
-            "V3__wakeups_on_instance.sql", "V4__schema_version.sql");
+            "V3__wakeups_on_instance.sql", "V4__schema_version.sql", "V5__trace_context.sql");
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
@@ -95,16 +95,16 @@ class SchemaInitializationTests {
         apply(jdbcUrl, "saga", ALL_SCRIPTS.subList(0, 3));
         runner(jdbcUrl, "saga.schema-initialization=none").run(context -> {
             var analysis = analysis(context.getStartupFailure());
-            assertThat(analysis.getDescription()).contains("schema 'saga' are older than version 4")
+            assertThat(analysis.getDescription()).contains("schema 'saga' are older than version 5")
                     .contains("saga.schema-initialization=none");
-            assertThat(analysis.getAction()).contains("apply V4__schema_version.sql from db/saga/migration")
+            assertThat(analysis.getAction()).contains("apply V4__schema_version.sql, V5__trace_context.sql from db/saga/migration")
                     .doesNotContain("V3__").contains("${flyway:defaultSchema} replaced by saga");
         });
         execute(jdbcUrl, "create table saga.saga_schema_version (one boolean primary key default true check (one),"
                 + " version int not null); insert into saga.saga_schema_version (version) values (3)");
         runner(jdbcUrl, "saga.schema-initialization=none").run(context -> assertThat(
                 analysis(context.getStartupFailure()).getDescription()).contains("are at version 3; this engine"
-                        + " needs version 4"));
+                        + " needs version 5"));
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class SagaReadModel implements SagaOperations {
                 pending.since(), pending.until(), pending.attempts(), maxAttempts);
         return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
                 saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
-                saga.updatedAt(), saga.finishedAt(), new SagaView.Progress(progress.claimedBy(), progress.dueAt(),
+                saga.updatedAt(), saga.finishedAt(), saga.traceId(), new SagaView.Progress(progress.claimedBy(), progress.dueAt(),
                         progress.recoveries(), progress.stuck(), counted));
     }
 

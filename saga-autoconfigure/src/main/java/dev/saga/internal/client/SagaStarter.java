@@ -19,6 +19,7 @@ import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.events.SagaEvents;
+import dev.saga.internal.events.TraceContext;
 import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.InstanceQueries;
@@ -69,6 +70,11 @@ public final class SagaStarter {
     }
 
     private UUID start(SagaDefinition saga, @Nullable Object input, @Nullable StartOptions options) {
+        return events.observeStart(saga.name(), traceContext -> start(saga, input, options, traceContext));
+    }
+
+    private UUID start(SagaDefinition saga, @Nullable Object input, @Nullable StartOptions options,
+            @Nullable String traceContext) {
         var effective = options == null ? StartOptions.defaults() : options;
         var inputJson = codec.write(checkedInput(saga, input), saga.takesInput() ? saga.inputType() : Object.class,
                 "input of saga '" + saga.name() + "'");
@@ -80,7 +86,7 @@ public final class SagaStarter {
         var worker = effective.startDelay().isZero() ? node.reserveWorker(id).orElse(null) : null;
         boolean inserted = false;
         try {
-            inserted = insert(id, saga, effective, inputJson, deadline, now, worker);
+            inserted = insert(id, saga, effective, inputJson, deadline, now, worker, traceContext);
         } finally {
             if (!inserted && worker != null) {
                 worker.release(); // failed, or the business key was taken: nothing for it to run
@@ -90,7 +96,8 @@ public final class SagaStarter {
             return queries.findIdByBusinessKey(saga.name(), effective.businessKey()).orElseThrow();
         }
         var started = new InstanceRecord(new SagaView(id, saga.name(), saga.version(), effective.businessKey(),
-                SagaStatus.RUNNING, inputJson, null, null, 1, 0, deadline, now, now, null), Claim.FIRST_FENCING, null);
+                SagaStatus.RUNNING, inputJson, null, null, 1, 0, deadline, now, now, null,
+                TraceContext.traceId(traceContext), null), Claim.FIRST_FENCING, null, traceContext);
         // one statement, so without a caller's transaction it has committed here already; in a transaction
         // whose outcome is unknown the worker runs too: it confirms the saga exists before it runs anything
         AfterCommit.run(() -> {
@@ -112,11 +119,11 @@ public final class SagaStarter {
      * @return false if the business key was taken
      */
     private boolean insert(UUID id, SagaDefinition saga, StartOptions options, @Nullable String inputJson,
-            @Nullable Instant deadline, Instant now, @Nullable ReservedWorker worker) {
+            @Nullable Instant deadline, Instant now, @Nullable ReservedWorker worker, @Nullable String traceContext) {
         BooleanSupplier write = () -> writes.insertInstance(id, saga.name(), saga.version(),
                 options.businessKey(), inputJson, deadline, now,
                 worker == null ? now.plus(options.startDelay()) : worker.leaseEnd(),
-                worker == null ? null : worker.nodeId(), worker == null ? 0 : Claim.FIRST_FENCING);
+                worker == null ? null : worker.nodeId(), worker == null ? 0 : Claim.FIRST_FENCING, traceContext);
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return write.getAsBoolean(); // the caller's commit decides, and the caller learns how it went
         }

@@ -1,12 +1,17 @@
 package dev.saga.internal.events;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +25,7 @@ public final class SagaEvents {
     private static final Logger log = LoggerFactory.getLogger(SagaEvents.class);
 
     /** The observations (and, with Boot's default handlers, the timers) and their keys. */
+    static final String START = "saga.start";
     static final String RUN = "saga.run";
     static final String STEP = "saga.step";
     static final String SAGA_KEY = "saga";
@@ -55,9 +61,40 @@ public final class SagaEvents {
         each(listener -> listener.stepAttempted(saga, step, outcome, duration));
     }
 
-    /** One run of a saga, as an observation ({@code saga.run}); returns how the run ended. */
-    public <T> T observeRun(String saga, Supplier<T> run) {
-        return Observation.createNotStarted(RUN, observations).contextualName("saga " + saga)
+    /**
+     * The start of a saga, as an observation ({@code saga.start}, a producer): with a tracer, its
+     * span's context is injected as propagation headers, which {@code start} is given in the form
+     * they are stored in ({@link TraceContext}; {@code null} without a tracer) to keep with the saga.
+     */
+    public <T> T observeStart(String saga, Function<@Nullable String, T> start) {
+        var context = new SenderContext<Map<String, String>>((carrier, key, value) -> {
+            if (carrier != null) {
+                carrier.put(key, value);
+            }
+        }, Kind.PRODUCER);
+        context.setCarrier(new LinkedHashMap<>());
+        var observation = Observation.createNotStarted(START, () -> context, observations)
+                .contextualName("start " + saga).lowCardinalityKeyValue(SAGA_KEY, saga).start();
+        try (var scope = observation.openScope()) {
+            var headers = context.getCarrier();
+            return start.apply(headers == null ? null : TraceContext.encode(headers));
+        } catch (RuntimeException error) {
+            observation.error(error);
+            throw error;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    /**
+     * One run of a saga, as an observation ({@code saga.run}, a consumer) that continues the trace
+     * the saga was started in, whose headers {@code traceContext} holds (see
+     * {@link #observeStart}); returns how the run ended.
+     */
+    public <T> T observeRun(String saga, @Nullable String traceContext, Supplier<T> run) {
+        var context = new ReceiverContext<Map<String, String>>((carrier, key) -> carrier.get(key), Kind.CONSUMER);
+        context.setCarrier(TraceContext.decode(traceContext));
+        return Observation.createNotStarted(RUN, () -> context, observations).contextualName("saga " + saga)
                 .lowCardinalityKeyValue(SAGA_KEY, saga).observe(run);
     }
 

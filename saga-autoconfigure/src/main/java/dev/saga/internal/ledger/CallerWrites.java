@@ -27,8 +27,8 @@ public final class CallerWrites {
      */
     private static final String INSERT_WITH_WORK = """
             with saga as (insert into %1$s.saga_instance (id, name, version, business_key, status, input,
-                deadline_at, fencing, created_at, updated_at)
-                values (?, ?, ?, ?, 'RUNNING', ?::jsonb, ?, ?, ?, ?) on conflict do nothing returning id)
+                deadline_at, fencing, created_at, updated_at, trace_context)
+                values (?, ?, ?, ?, 'RUNNING', ?::jsonb, ?, ?, ?, ?, ?) on conflict do nothing returning id)
             insert into %1$s.saga_outbox (saga_id, kind, due_at, claimed_by, claims)
                 select id, 'RUN', ?, ?, ? from saga""";
 
@@ -77,10 +77,10 @@ public final class CallerWrites {
      */
     public boolean insertInstance(UUID id, String name, int version, @Nullable String businessKey,
             @Nullable String inputJson, @Nullable Instant deadline, Instant createdAt, Instant due,
-            @Nullable String claimedBy, long fencing) {
+            @Nullable String claimedBy, long fencing, @Nullable String traceContext) {
         return jdbc.update(insertWithWork, id, name, version, businessKey, inputJson, SqlSupport.timestamp(deadline),
-                fencing, SqlSupport.timestamp(createdAt), SqlSupport.timestamp(createdAt), SqlSupport.timestamp(due),
-                claimedBy, claimedBy == null ? 0 : 1) == 1;
+                fencing, SqlSupport.timestamp(createdAt), SqlSupport.timestamp(createdAt), traceContext,
+                SqlSupport.timestamp(due), claimedBy, claimedBy == null ? 0 : 1) == 1;
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
 import dev.saga.SagaView;
+import dev.saga.internal.events.TraceContext;
 
 /**
  * Reads saga instances ({@code saga_instance}) for callers and operators: one saga, a filtered page,
@@ -215,12 +216,14 @@ public final class InstanceQueries {
     }
 
     private static InstanceRecord instance(ResultSet rs, int row) throws SQLException {
+        var traceContext = rs.getString("trace_context");
         var saga = new SagaView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
                 rs.getString("business_key"), SagaStatus.valueOf(rs.getString("status")), rs.getString("input"),
                 rs.getString("output"), rs.getString("error"), rs.getInt("run"), rs.getInt("history"),
                 SqlSupport.instant(rs, "deadline_at"), SqlSupport.instant(rs, "created_at"),
-                SqlSupport.instant(rs, "updated_at"), SqlSupport.instant(rs, "finished_at"));
-        return new InstanceRecord(saga, rs.getLong("fencing"), rs.getString("cancel_reason"));
+                SqlSupport.instant(rs, "updated_at"), SqlSupport.instant(rs, "finished_at"),
+                TraceContext.traceId(traceContext), null);
+        return new InstanceRecord(saga, rs.getLong("fencing"), rs.getString("cancel_reason"), traceContext);
     }
 
     /** A row of {@link #TRIAGE}: the saga with its progress, which has no maximum of attempts yet. */
@@ -243,6 +246,6 @@ public final class InstanceQueries {
                 rs.getBoolean("stuck"), pending);
         return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
                 saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
-                saga.updatedAt(), saga.finishedAt(), progress);
+                saga.updatedAt(), saga.finishedAt(), saga.traceId(), progress);
     }
 }

@@ -10,6 +10,9 @@ import dev.saga.SagaView;
  * @param saga the saga as {@link dev.saga.SagaClient#find} shows it
  * @param fencing the number of the latest claim; every write of a run carries it
  * @param cancelReason why a cancellation was requested, or {@code null} when none was
+ * @param traceContext the propagation headers of the trace the saga was started in, as
+ *     {@code TraceContext} stores them, or {@code null}
  */
-public record InstanceRecord(SagaView saga, long fencing, @Nullable String cancelReason) {
+public record InstanceRecord(SagaView saga, long fencing, @Nullable String cancelReason,
+        @Nullable String traceContext) {
 }

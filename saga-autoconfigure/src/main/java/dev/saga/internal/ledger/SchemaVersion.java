@@ -10,7 +10,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class SchemaVersion {
 
     /** The number of the newest script in {@code db/saga/migration}; the tables this code needs. */
-    public static final int REQUIRED = 4;
+    public static final int REQUIRED = 5;
+
+    /** The script that made {@code saga_schema_version}: tables without it are older than this. */
+    public static final int FIRST_VERSIONED = 4;
 
     /** Both looked up by name, so that a missing table is an answer rather than an error. */
     private static final String FIND_TABLES = """

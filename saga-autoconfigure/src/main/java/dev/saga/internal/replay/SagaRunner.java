@@ -120,7 +120,8 @@ public final class SagaRunner {
             return endings.park(fence, notDeployed(instance));
         }
         MDC.put("saga", saga.name());
-        var outcome = events.observeRun(saga.name(), () -> runClaimed(claim, fence, saga, instance));
+        var outcome = events.observeRun(saga.name(), instance.traceContext(),
+                () -> runClaimed(claim, fence, saga, instance));
         engineFailures.succeeded();
         return outcome;
     }

@@ -277,7 +277,7 @@ class OutboxFuzzTests {
             boolean here = random.nextBoolean();
             var leaseEnd = now.plusMillis(LEASE_MS);
             writes.insertInstance(sagaId, "fuzz", 1, null, "{}", null, now, here ? leaseEnd : now, here ? id : null,
-                    here ? Claim.FIRST_FENCING : 0);
+                    here ? Claim.FIRST_FENCING : 0, null);
             started.add(sagaId);
             if (!here) {
                 return;
