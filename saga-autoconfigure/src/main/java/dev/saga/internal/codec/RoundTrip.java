@@ -5,6 +5,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.time.OffsetDateTime;
+import java.time.chrono.ChronoZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -27,7 +29,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *
  * <p>Records are compared component by component, other classes that define {@code equals} by
  * it, other classes of the application field by field, and the JDK's own types (strings, numbers,
- * times, collections, maps) by value. A value read back as another class than it was written as
+ * times, collections, maps) by value; a zoned or offset date-time by its instant, which is what
+ * Jackson keeps of it by default. A value read back as another class than it was written as
  * (an interface, a proxy, {@code Object}) is taken as it is: it cannot be compared field by field.
  */
 final class RoundTrip {
@@ -109,6 +112,13 @@ final class RoundTrip {
         }
         if (type.isArray() && readBack.getClass().isArray()) {
             return arrayElements(path, written, readBack, depth);
+        }
+        if (written instanceof ChronoZonedDateTime<?> zoned && readBack instanceof ChronoZonedDateTime<?> back) {
+            // Jackson writes the offset, not the zone id, and reads it back in UTC by default: the same instant
+            return zoned.isEqual(back) ? null : differs(path, owner, written, readBack);
+        }
+        if (written instanceof OffsetDateTime offset && readBack instanceof OffsetDateTime back) {
+            return offset.isEqual(back) ? null : differs(path, owner, written, readBack);
         }
         if (type != readBack.getClass()) {
             return null; // read as another type (an interface, Object, a proxy): nothing to compare it with

@@ -283,6 +283,12 @@ class PayloadCodecTests {
                 .isNotNull();
         assertThat(codec.write(new java.math.BigDecimal("19.80"), java.math.BigDecimal.class, "result"))
                 .isEqualTo("19.80");
+        var paris = java.time.ZonedDateTime.parse("2026-03-02T10:15:00+01:00[Europe/Paris]");
+        assertThat(codec.write(new Meeting(paris, paris.toOffsetDateTime()), Meeting.class, "result"))
+                .as("read back in UTC, the same instant: nothing lost that Jackson keeps").isNotNull();
+    }
+
+    record Meeting(java.time.ZonedDateTime at, java.time.OffsetDateTime confirmed) {
     }
 
     @Test
