@@ -79,7 +79,7 @@ class ArchitectureTests {
                 .whereLayer("ledger").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "replay", "compensation",
                         "client", "outbox", "retention", "node")
                 .whereLayer("codec").mayOnlyBeAccessedByLayers("autoconfigure", "replay", "compensation", "client",
-                        "ledger")
+                        "ledger", "events")
                 .whereLayer("time").mayOnlyBeAccessedByLayers("autoconfigure", "dispatch", "client", "replay",
                         "compensation", "retention")
                 .whereLayer("events").mayOnlyBeAccessedByLayers("autoconfigure", "client", "replay")

@@ -19,7 +19,7 @@ import dev.saga.internal.codec.PayloadCodec;
 import dev.saga.internal.definition.SagaDefinition;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.events.SagaEvents;
-import dev.saga.internal.events.TraceContext;
+import dev.saga.internal.codec.TraceContext;
 import dev.saga.internal.ledger.CallerWrites;
 import dev.saga.internal.ledger.EffectTransaction;
 import dev.saga.internal.ledger.InstanceQueries;

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.saga.SagaStatus;
+import dev.saga.internal.codec.TraceContext;
 import dev.saga.spi.SagaListener;
 
 /** Hands engine events to every {@link SagaListener}, and wraps runs and steps in observations. */

@@ -18,7 +18,7 @@ import dev.saga.SagaPage;
 import dev.saga.SagaQuery;
 import dev.saga.SagaStatus;
 import dev.saga.SagaView;
-import dev.saga.internal.events.TraceContext;
+import dev.saga.internal.codec.TraceContext;
 
 /**
  * Reads saga instances ({@code saga_instance}) for callers and operators: one saga, a filtered page,

@@ -1,4 +1,4 @@
-package dev.saga.internal.events;
+package dev.saga.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.saga.internal.events;
+package dev.saga.internal.codec;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
