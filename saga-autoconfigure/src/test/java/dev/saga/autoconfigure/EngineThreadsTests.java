@@ -23,9 +23,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import dev.saga.testsupport.TestDatabase;
 
 /**
- * The threads that run the application's code follow Boot's conventions for executors: the
- * application's task decorator wraps every task, and {@code spring.threads.virtual.enabled} puts
- * them on virtual threads where the JVM has them.
+ * The engine's own threads for the application's code, nobody else's: timed steps get a bounded
+ * pool without a queue, and both pools follow Boot's conventions for executors: the application's
+ * task decorator wraps every task, and {@code spring.threads.virtual.enabled} puts them on virtual
+ * threads where the JVM has them.
  */
 class EngineThreadsTests {
 
@@ -45,6 +46,24 @@ class EngineThreadsTests {
                 .withPropertyValues("spring.datasource.url=" + jdbcUrl,
                         "spring.datasource.username=" + TestDatabase.user(),
                         "spring.datasource.password=" + TestDatabase.password());
+    }
+
+    @Test
+    void timedStepsGetOneThreadPerWorkerAndNoQueue() {
+        runner().withPropertyValues("saga.dispatcher.worker-threads=3").run(context -> {
+            var executor = context.getBean("sagaTimedStepExecutor", ThreadPoolTaskExecutor.class);
+            assertThat(executor.getCorePoolSize()).isEqualTo(3);
+            assertThat(executor.getMaxPoolSize()).isEqualTo(3);
+            assertThat(executor.getQueueCapacity()).isZero();
+            assertThat(executor.isDaemon()).isTrue();
+            assertThat(executor.getThreadNamePrefix()).isEqualTo("saga-timed-step-");
+        });
+    }
+
+    @Test
+    void leavesTheApplicationsTaskExecutorInPlace() {
+        runner().run(context -> assertThat(context).hasNotFailed().hasBean("applicationTaskExecutor")
+                .hasBean("sagaTimedStepExecutor").hasBean("sagaWorkerExecutor"));
     }
 
     @Test
