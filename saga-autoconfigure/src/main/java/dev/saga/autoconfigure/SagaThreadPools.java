@@ -1,6 +1,6 @@
 package dev.saga.autoconfigure;
 
-import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -100,12 +100,8 @@ class SagaThreadPools {
 
     /** The application's decorator, if any, around the engine's, which carries the saga's context. */
     private static TaskDecorator withSagaContext(@Nullable TaskDecorator application) {
-        var decorators = new ArrayList<TaskDecorator>();
-        if (application != null) {
-            decorators.add(application);
-        }
-        decorators.add(new SagaContextDecorator());
-        return new CompositeTaskDecorator(decorators);
+        var engine = new SagaContextDecorator();
+        return application == null ? engine : new CompositeTaskDecorator(List.of(application, engine));
     }
 
     /** The retention job's thread. */

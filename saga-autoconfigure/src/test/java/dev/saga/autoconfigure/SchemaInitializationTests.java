@@ -97,7 +97,8 @@ class SchemaInitializationTests {
             var analysis = analysis(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains("schema 'saga' are older than version 5")
                     .contains("saga.schema-initialization=none");
-            assertThat(analysis.getAction()).contains("apply V4__schema_version.sql, V5__trace_context.sql from db/saga/migration")
+            assertThat(analysis.getAction())
+                    .contains("apply V4__schema_version.sql, V5__trace_context.sql from db/saga/migration")
                     .doesNotContain("V3__").contains("${flyway:defaultSchema} replaced by saga");
         });
         execute(jdbcUrl, "create table saga.saga_schema_version (one boolean primary key default true check (one),"

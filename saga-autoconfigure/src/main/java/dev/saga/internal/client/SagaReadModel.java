@@ -24,9 +24,7 @@ import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
-import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
-import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
 import dev.saga.internal.retry.RetryPolicies;
@@ -38,9 +36,6 @@ import dev.saga.internal.time.SagaClock;
  * operators the counts, the backlog and the definitions found at startup. Reads only.
  */
 public final class SagaReadModel implements SagaOperations {
-
-    /** The views' status of a signal wait or sleep that has not ended. */
-    private static final String WAITING = "WAITING";
 
     private final SagaRegistry registry;
     private final InstanceQueries queries;
@@ -69,7 +64,7 @@ public final class SagaReadModel implements SagaOperations {
 
     /** The saga with its progress, for callers and operators. */
     Optional<SagaView> find(UUID sagaId) {
-        return queries.find(sagaId, clock.now(), stuckAfter).map(this::withMaxAttempts);
+        return queries.find(sagaId, triage());
     }
 
     /** The saga as it stands now, without its progress: for callers that wait for its end. */
@@ -82,29 +77,17 @@ public final class SagaReadModel implements SagaOperations {
     }
 
     SagaPage list(SagaQuery query) {
-        var page = queries.list(query, clock.now(), stuckAfter);
-        return new SagaPage(page.sagas().stream().map(this::withMaxAttempts).toList(), page.page(), page.size(),
-                page.total());
+        return queries.list(query, triage());
     }
 
     /**
-     * The view with the attempts its pending step may make in all, from the policy in force on this
-     * node (the one the next attempt uses, if this node makes it).
+     * How the views judge progress now: stuck after {@code stuckAfter}, and a pending step's
+     * attempts counted against the policy in force on this node (the one its next attempt uses,
+     * if this node makes it).
      */
-    private SagaView withMaxAttempts(SagaView saga) {
-        var progress = saga.progress();
-        var pending = progress == null ? null : progress.pending();
-        if (pending == null || WAITING.equals(pending.status())) {
-            return saga;
-        }
-        var maxAttempts = registry.step(pending.name())
-                .map(step -> policies.forStep(saga.name(), step).maxRetries() + 1).orElse(null);
-        var counted = new SagaView.Pending(pending.seq(), pending.kind(), pending.name(), pending.status(),
-                pending.since(), pending.until(), pending.attempts(), maxAttempts);
-        return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
-                saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
-                saga.updatedAt(), saga.finishedAt(), saga.traceId(), new SagaView.Progress(progress.claimedBy(), progress.dueAt(),
-                        progress.recoveries(), progress.stuck(), counted));
+    private InstanceQueries.Triage triage() {
+        return new InstanceQueries.Triage(clock.now(), stuckAfter, (saga, step) -> registry.step(step)
+                .map(definition -> policies.forStep(saga, definition).maxRetries() + 1).orElse(null));
     }
 
     List<SagaStepView> timeline(UUID sagaId) {
@@ -116,17 +99,9 @@ public final class SagaReadModel implements SagaOperations {
         var attempts = row.attempts().stream().map(a -> new SagaStepView.Attempt(a.attempt(), a.startedAt(),
                 a.startedAt() == null || a.endedAt() == null ? null : Duration.between(a.startedAt(), a.endedAt()),
                 a.error())).toList();
-        return new SagaStepView(row.seq(), row.kind().name(), row.name(), status(row), row.compensates(),
-                row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(), row.nextAttemptAt());
-    }
-
-    /**
-     * The row's status as the views name it: the ledger keeps an open signal wait or sleep as
-     * RETRYING (due at its end, like a retry), which the views call WAITING.
-     */
-    private static String status(StepRecord row) {
-        boolean wait = row.kind() == StepKind.SIGNAL || row.kind() == StepKind.SLEEP;
-        return wait && row.status() == StepStatus.RETRYING ? WAITING : row.status().name();
+        return new SagaStepView(row.seq(), row.kind().name(), row.name(), row.status().viewName(row.kind()),
+                row.compensates(), row.args(), row.result(), row.error(), attempts, row.startedAt(), row.finishedAt(),
+                row.nextAttemptAt());
     }
 
     @Override

@@ -9,6 +9,7 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 import dev.saga.SagaPayloadException;
 
@@ -27,6 +28,8 @@ public final class PayloadCodec {
     public static final String LIMIT_PROPERTY = "saga.max-payload-size";
 
     private final ObjectMapper mapper;
+    /** Reads trees whose decimals keep every digit: a tree holds them as doubles by default. */
+    private final ObjectReader exactTrees;
     private final long maxPayloadBytes;
 
     /** A codec without a size limit. */
@@ -42,6 +45,7 @@ public final class PayloadCodec {
             throw new IllegalArgumentException(LIMIT_PROPERTY + " must be positive: " + maxPayloadBytes + " bytes");
         }
         this.mapper = mapper;
+        this.exactTrees = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
@@ -210,12 +214,9 @@ public final class PayloadCodec {
         }
     }
 
-    /**
-     * The JSON as a tree whose decimals keep every digit: a tree holds them as doubles by default,
-     * and a {@code BigDecimal} of 19.80 would come back out of it as 19.8.
-     */
+    /** The JSON as a tree in which a {@code BigDecimal} of 19.80 stays 19.80, not 19.8. */
     private JsonNode tree(String json) {
-        return mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(json);
+        return exactTrees.readTree(json);
     }
 
     private @Nullable String checkSize(@Nullable String json, String what) {
@@ -235,7 +236,8 @@ public final class PayloadCodec {
     private static SagaPayloadException lossy(String what, String argument, @Nullable Object value, String lost) {
         return new SagaPayloadException("Cannot store " + what + ":" + argument + " a "
                 + (value == null ? "null" : value.getClass().getName()) + " does not read back from JSON as it was"
-                + " written, so the engine would read back less than it was given (on replay, in a compensation, as a result): " + lost
+                + " written, so the engine would read back less than it was given (on replay, in a compensation,"
+                + " as a result): " + lost
                 + ". Jackson writes a field through a getter (or @JsonProperty) and reads it back through a"
                 + " constructor parameter or a setter of the same name: make the type a record, or give the field"
                 + " both; mark a field that need not be stored transient or @JsonIgnore");

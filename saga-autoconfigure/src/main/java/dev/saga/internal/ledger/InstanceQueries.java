@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.saga.SagaPage;
@@ -32,8 +34,11 @@ public final class InstanceQueries {
      * it takes no lock on either table.
      */
     private static final String WITH_HISTORY = """
-            select i.*, (select count(*) from %1$s.saga_step s where s.saga_id = i.id) as history
-                from %1$s.saga_instance i""";
+            select i.*, %2$s from %1$s.saga_instance i""";
+
+    /** The length of the saga's history, for {@link #WITH_HISTORY} and {@link #TRIAGE}. */
+    private static final String HISTORY = """
+            (select count(*) from %1$s.saga_step s where s.saga_id = i.id) as history""";
 
     /**
      * Whether no live node seems to run the saga, on its {@code saga_outbox o} row: claimed with
@@ -60,8 +65,7 @@ public final class InstanceQueries {
      */
     private static final String TRIAGE = """
             with chosen as (select i.* from %1$s.saga_instance i%2$s)
-            select i.*, (select count(*) from %1$s.saga_step s where s.saga_id = i.id) as history,
-                o.claimed_by, o.due_at as outbox_due_at, o.recoveries, %3$s as stuck,
+            select i.*, %4$s, o.claimed_by, o.due_at as outbox_due_at, o.recoveries, %3$s as stuck,
                 p.seq as pending_seq, p.kind as pending_kind, p.name as pending_name,
                 p.started_at as pending_since, p.next_attempt_at as pending_until, p.attempts as pending_attempts
                 from chosen i
@@ -102,7 +106,7 @@ public final class InstanceQueries {
     public InstanceQueries(JdbcTemplate jdbc, String schema) {
         this.jdbc = jdbc;
         var checked = SqlSupport.schema(schema);
-        this.withHistory = WITH_HISTORY.formatted(checked);
+        this.withHistory = WITH_HISTORY.formatted(checked, HISTORY.formatted(checked));
         this.schema = checked;
         this.stuck = "exists (select 1 from %1$s.saga_outbox o where o.saga_id = i.id and %2$s)".formatted(checked,
                 STUCK);
@@ -126,34 +130,66 @@ public final class InstanceQueries {
      * The saga with where it stands for the engine ({@link SagaView#progress()}), for the triage
      * view; {@code stuckAfter} is how long an unclaimed saga may be due before it counts as stuck.
      */
-    public Optional<SagaView> find(UUID id, Instant now, Duration stuckAfter) {
+    public Optional<SagaView> find(UUID id, Triage triage) {
         var arguments = new ArrayList<Object>(List.of(id));
-        arguments.addAll(stuckArguments(now, stuckAfter));
-        return jdbc.query(triage(BY_ID), InstanceQueries::triaged, arguments.toArray()).stream().findFirst();
+        arguments.addAll(triage.stuckArguments());
+        return jdbc.query(triage(BY_ID), triage::view, arguments.toArray()).stream().findFirst();
     }
 
     /**
      * A page of sagas matching the query, newest first, each with its progress as in
-     * {@link #find(UUID, Instant, Duration)}, and how many match in all.
+     * {@link #find(UUID, Triage)}, and how many match in all.
      */
-    public SagaPage list(SagaQuery query, Instant now, Duration stuckAfter) {
-        var filter = Filter.of(query, now, stuckAfter, stuck, pendingKind);
+    public SagaPage list(SagaQuery query, Triage triage) {
+        var filter = Filter.of(query, triage, stuck, pendingKind);
         long total = jdbc.queryForObject(count + filter.where(), Long.class, filter.arguments().toArray());
         var pageArguments = new ArrayList<>(filter.arguments());
         pageArguments.add(query.size());
         pageArguments.add((long) query.page() * query.size());
-        pageArguments.addAll(stuckArguments(now, stuckAfter));
-        var sagas = jdbc.query(triage(filter.where() + PAGE), InstanceQueries::triaged, pageArguments.toArray());
+        pageArguments.addAll(triage.stuckArguments());
+        var sagas = jdbc.query(triage(filter.where() + PAGE), triage::view, pageArguments.toArray());
         return new SagaPage(sagas, query.page(), query.size(), total);
     }
 
     private String triage(String choice) {
-        return TRIAGE.formatted(schema, choice, STUCK);
+        return TRIAGE.formatted(schema, choice, STUCK, HISTORY.formatted(schema));
     }
 
-    /** The two parameters of {@link #STUCK}. */
-    private static List<Object> stuckArguments(Instant now, Duration stuckAfter) {
-        return List.of(SqlSupport.timestamp(now), SqlSupport.timestamp(now.minus(stuckAfter)));
+    /**
+     * How the triage view judges where sagas stand.
+     *
+     * @param now the time it judges at
+     * @param stuckAfter how long an unclaimed saga may be due before it counts as stuck
+     * @param maxAttempts the attempts a saga's step may make in all, by saga and step name, or
+     *     {@code null} for a step it does not know
+     */
+    public record Triage(Instant now, Duration stuckAfter,
+            BiFunction<String, String, @Nullable Integer> maxAttempts) {
+
+        /** The two parameters of {@link #STUCK}. */
+        List<Object> stuckArguments() {
+            return List.of(SqlSupport.timestamp(now), SqlSupport.timestamp(now.minus(stuckAfter)));
+        }
+
+        /** A row of {@link #TRIAGE}: the saga with its progress. */
+        SagaView view(ResultSet rs, int row) throws SQLException {
+            var dueAt = SqlSupport.instant(rs, "outbox_due_at");
+            if (dueAt == null) {
+                return saga(rs, null); // finished: no outbox row, nothing in progress
+            }
+            SagaView.Pending pending = null;
+            var pendingKind = rs.getString("pending_kind");
+            if (pendingKind != null) {
+                var kind = StepKind.valueOf(pendingKind);
+                var name = rs.getString("pending_name");
+                pending = new SagaView.Pending(rs.getInt("pending_seq"), pendingKind, name,
+                        StepStatus.RETRYING.viewName(kind), SqlSupport.instant(rs, "pending_since"),
+                        SqlSupport.instant(rs, "pending_until"), rs.getInt("pending_attempts"),
+                        kind.waits() ? null : maxAttempts.apply(rs.getString("name"), name));
+            }
+            return saga(rs, new SagaView.Progress(rs.getString("claimed_by"), dueAt, rs.getInt("recoveries"),
+                    rs.getBoolean("stuck"), pending));
+        }
     }
 
     /** How many instances there are of each name, by status. */
@@ -174,7 +210,7 @@ public final class InstanceQueries {
     /** The where clause of a {@link SagaQuery} on {@code saga_instance i}, and its arguments. */
     private record Filter(String where, List<Object> arguments) {
 
-        static Filter of(SagaQuery query, Instant now, Duration stuckAfter, String stuck, String pendingKind) {
+        static Filter of(SagaQuery query, Triage triage, String stuck, String pendingKind) {
             var where = new StringBuilder(" where true");
             var arguments = new ArrayList<Object>();
             if (query.name() != null) {
@@ -199,14 +235,15 @@ public final class InstanceQueries {
             }
             if (query.runningLongerThan() != null) {
                 where.append(" and i.finished_at is null and i.created_at < ?");
-                arguments.add(SqlSupport.timestamp(now.minus(query.runningLongerThan())));
+                arguments.add(SqlSupport.timestamp(triage.now().minus(query.runningLongerThan())));
             }
             if (query.condition() == SagaQuery.Condition.STUCK) {
                 where.append(" and ").append(stuck);
-                arguments.addAll(stuckArguments(now, stuckAfter));
+                arguments.addAll(triage.stuckArguments());
             } else if (query.condition() != null) {
                 // only unfinished sagas: a finished one's last RETRYING row, if any, is history
                 where.append(" and i.finished_at is null and ").append(pendingKind).append(" in (?, ?)");
+                // a pending entry is a wait or a step between attempts (the only kinds that can be RETRYING)
                 var kinds = query.condition() == SagaQuery.Condition.WAITING
                         ? List.of(StepKind.SIGNAL, StepKind.SLEEP) : List.of(StepKind.STEP, StepKind.COMPENSATION);
                 kinds.forEach(kind -> arguments.add(kind.name()));
@@ -216,36 +253,17 @@ public final class InstanceQueries {
     }
 
     private static InstanceRecord instance(ResultSet rs, int row) throws SQLException {
-        var traceContext = rs.getString("trace_context");
-        var saga = new SagaView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
+        return new InstanceRecord(saga(rs, null), rs.getLong("fencing"), rs.getString("cancel_reason"),
+                rs.getString("trace_context"));
+    }
+
+    /** The saga of a row of {@code saga_instance} with its history's length, and its progress if known. */
+    private static SagaView saga(ResultSet rs, SagaView.@Nullable Progress progress) throws SQLException {
+        return new SagaView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getInt("version"),
                 rs.getString("business_key"), SagaStatus.valueOf(rs.getString("status")), rs.getString("input"),
                 rs.getString("output"), rs.getString("error"), rs.getInt("run"), rs.getInt("history"),
                 SqlSupport.instant(rs, "deadline_at"), SqlSupport.instant(rs, "created_at"),
                 SqlSupport.instant(rs, "updated_at"), SqlSupport.instant(rs, "finished_at"),
-                TraceContext.traceId(traceContext), null);
-        return new InstanceRecord(saga, rs.getLong("fencing"), rs.getString("cancel_reason"), traceContext);
-    }
-
-    /** A row of {@link #TRIAGE}: the saga with its progress, which has no maximum of attempts yet. */
-    private static SagaView triaged(ResultSet rs, int row) throws SQLException {
-        var saga = instance(rs, row).saga();
-        var dueAt = SqlSupport.instant(rs, "outbox_due_at");
-        if (dueAt == null) {
-            return saga;
-        }
-        SagaView.Pending pending = null;
-        var pendingKind = rs.getString("pending_kind");
-        if (pendingKind != null) {
-            var kind = StepKind.valueOf(pendingKind);
-            boolean waits = kind == StepKind.SIGNAL || kind == StepKind.SLEEP;
-            pending = new SagaView.Pending(rs.getInt("pending_seq"), pendingKind, rs.getString("pending_name"),
-                    waits ? "WAITING" : "RETRYING", SqlSupport.instant(rs, "pending_since"),
-                    SqlSupport.instant(rs, "pending_until"), rs.getInt("pending_attempts"), null);
-        }
-        var progress = new SagaView.Progress(rs.getString("claimed_by"), dueAt, rs.getInt("recoveries"),
-                rs.getBoolean("stuck"), pending);
-        return new SagaView(saga.id(), saga.name(), saga.version(), saga.businessKey(), saga.status(), saga.input(),
-                saga.output(), saga.error(), saga.run(), saga.historySize(), saga.deadline(), saga.createdAt(),
-                saga.updatedAt(), saga.finishedAt(), saga.traceId(), progress);
+                TraceContext.traceId(rs.getString("trace_context")), progress);
     }
 }

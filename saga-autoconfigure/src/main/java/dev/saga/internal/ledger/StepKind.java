@@ -17,5 +17,10 @@ public enum StepKind {
     /** {@code Sagas.now()}. */
     NOW,
     /** {@code Sagas.randomUUID()}. */
-    RANDOM_UUID
+    RANDOM_UUID;
+
+    /** A signal wait or a sleep: RETRYING while it has not ended, which the views call WAITING. */
+    public boolean waits() {
+        return this == SIGNAL || this == SLEEP;
+    }
 }

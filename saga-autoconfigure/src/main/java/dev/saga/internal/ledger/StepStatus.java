@@ -11,5 +11,10 @@ public enum StepStatus {
      */
     RETRYING,
     /** The last attempt failed and no retry is left. */
-    FAILED
+    FAILED;
+
+    /** The status as the public views name it for a row of that kind: an open wait is WAITING. */
+    public String viewName(StepKind kind) {
+        return kind.waits() && this == RETRYING ? "WAITING" : name();
+    }
 }
