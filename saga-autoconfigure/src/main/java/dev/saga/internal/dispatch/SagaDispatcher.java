@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -136,6 +138,24 @@ public final class SagaDispatcher implements SmartLifecycle, LocalNode, Dispatch
     @Override
     public boolean runsHere(UUID sagaId) {
         return slots.holds(sagaId);
+    }
+
+    /**
+     * Cancels the sagas whose deadline passed and claims due work now, on the scheduler's thread,
+     * as the timed poll does: for a test that moved the engine's clock forward. The future is
+     * done once the poll has handed what it claimed to workers (polls run one after another, so
+     * any poll that began earlier has ended too).
+     */
+    public Future<?> pollNow() {
+        if (!active) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return scheduler.schedule(poller::scheduledPoll, Instant.now());
+    }
+
+    /** Whether none of this node's workers runs or holds a saga (a test waits for that). */
+    public boolean idle() {
+        return slots.heldHere().isEmpty();
     }
 
     /** How many sagas this node is running now. */

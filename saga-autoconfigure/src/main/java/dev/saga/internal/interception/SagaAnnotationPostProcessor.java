@@ -1,5 +1,7 @@
 package dev.saga.internal.interception;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -10,6 +12,7 @@ import org.springframework.util.ClassUtils;
 import dev.saga.Step;
 import dev.saga.internal.definition.DefinitionCollector;
 import dev.saga.internal.definition.SagaRegistry;
+import dev.saga.spi.StepHook;
 
 /**
  * Inspects every bean for {@code @Saga}, {@code @Step} and {@code @Compensate}, hands what it finds
@@ -20,18 +23,29 @@ public final class SagaAnnotationPostProcessor extends AbstractBeanFactoryAwareA
 
     private final DefinitionCollector collector = new DefinitionCollector();
     private volatile @Nullable BeanFactory beanFactory;
+    /** Looked up at the first step call (steps run once the context has started), then kept. */
+    private volatile @Nullable Optional<StepHook> stepHook;
 
     public SagaAnnotationPostProcessor() {
         setProxyTargetClass(true);
         setBeforeExistingAdvisors(true);
         this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, Step.class, true),
-                new StepInterceptor(() -> beanFactory.getBean(SagaRegistry.class)));
+                new StepInterceptor(() -> beanFactory.getBean(SagaRegistry.class), this::stepHook));
     }
 
     @Override
     public void setBeanFactory(BeanFactory beanFactory) {
         super.setBeanFactory(beanFactory);
         this.beanFactory = beanFactory;
+    }
+
+    private @Nullable StepHook stepHook() {
+        var resolved = stepHook;
+        if (resolved == null) {
+            resolved = Optional.ofNullable(beanFactory.getBeanProvider(StepHook.class).getIfUnique());
+            stepHook = resolved;
+        }
+        return resolved.orElse(null);
     }
 
     /** The definitions found so far and their problems. */

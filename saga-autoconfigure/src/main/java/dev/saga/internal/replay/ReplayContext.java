@@ -54,6 +54,19 @@ public final class ReplayContext implements SagaContext {
         return steps.call(cursor, step, arguments, method);
     }
 
+    /** The name of the saga that runs. */
+    public String sagaName() {
+        return execution.saga().name();
+    }
+
+    /**
+     * The error that ends this node's work on the saga where it is thrown, as a crash would: the
+     * run records nothing more and the claim is left to its lease.
+     */
+    public Error abandonment(String why) {
+        return new SagaControl.Abandon(why);
+    }
+
     @Override
     public UUID sagaId() {
         return execution.sagaId();
