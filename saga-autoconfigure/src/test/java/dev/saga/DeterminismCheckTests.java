@@ -32,14 +32,16 @@ class DeterminismCheckTests {
 
             assertThat(node.isRunning()).isTrue();
             assertThat(StringUtils.countOccurrencesOf(output.getAll(), "WARN")).isGreaterThanOrEqualTo(FINDINGS);
-            assertThat(StringUtils.countOccurrencesOf(output.getAll(), "Saga code that breaks replay: ")).isEqualTo(FINDINGS);
+            assertThat(StringUtils.countOccurrencesOf(output.getAll(), "Saga code that breaks replay: "))
+                    .isEqualTo(FINDINGS);
             assertThat(output.getAll())
                     .contains("Saga code that breaks replay: " + NonDeterministicSagas.EverythingSaga.class.getName()
                             + ".run (NonDeterministicSagas.java:")
                     .contains("calls java.util.UUID.randomUUID(): it is random, so every replay sees another value;"
                             + " use Sagas.randomUUID(), which is recorded")
                     .contains(NonDeterministicSagas.Steps.class.getName() + ".recordTwice (NonDeterministicSagas.java:")
-                    .containsPattern("Determinism check of 3 sagas and 2 step beans took \\d+\\.\\d ms");
+                    .containsPattern("Determinism check of 3 sagas and 2 step beans took \\d+\\.\\d ms"
+                            + " \\(\\d+ methods read, 30 findings\\)");
         }
     }
 
@@ -51,7 +53,8 @@ class DeterminismCheckTests {
                     .isInstanceOf(BeanInitializationException.class)
                     .hasMessage("Saga definitions are invalid (" + FINDINGS + " problems), listed in the cause")
                     .cause().isInstanceOf(SagaDefinitionException.class)
-                    .extracting(e -> ((SagaDefinitionException) e).problems(), InstanceOfAssertFactories.list(String.class))
+                    .extracting(e -> ((SagaDefinitionException) e).problems(),
+                            InstanceOfAssertFactories.list(String.class))
                     .hasSize(FINDINGS)
                     .allSatisfy(problem -> assertThat(problem).containsPattern(
                             "^dev\\.saga\\.fixtures\\.NonDeterministicSagas\\$\\w+\\.[\\w$]+ \\(NonDeterministicSagas"

@@ -2,6 +2,7 @@ package dev.saga.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,11 +68,13 @@ final class SagaStartupValidation implements SmartInitializingSingleton {
         long started = System.nanoTime();
         var sagas = collector.sagas();
         var steps = collector.steps();
-        var findings = DeterminismScanner.scan(sagas, steps);
+        var scan = DeterminismScanner.scan(sagas, steps);
+        var findings = scan.findings();
         if (log.isDebugEnabled()) {
-            log.debug("Determinism check of {} sagas and {} step beans took {} ms", sagas.size(),
-                    steps.stream().map(StepDefinition::beanName).distinct().count(),
-                    String.format("%.1f", (System.nanoTime() - started) / 1e6));
+            log.debug("Determinism check of {} sagas and {} step beans took {} ms ({} methods read, {} findings)",
+                    sagas.size(), steps.stream().map(StepDefinition::beanName).distinct().count(),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e6), scan.methodsRead(),
+                    findings.size());
         }
         if (determinismCheck == SagaProperties.DeterminismCheck.FAIL) {
             return findings.stream().map(Finding::message).toList();

@@ -143,7 +143,8 @@ final class ClassFile {
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             for (var argument : arguments) {
                 if (argument instanceof Handle handle && handle.getTag() >= H_INVOKEVIRTUAL) {
-                    calls.add(new Call(INVOKEDYNAMIC, handle.getOwner(), handle.getName(), handle.getDesc(), line, false));
+                    calls.add(new Call(INVOKEDYNAMIC, handle.getOwner(), handle.getName(), handle.getDesc(), line,
+                            false));
                 }
             }
             int sizes = Type.getArgumentsAndReturnSizes(descriptor);

@@ -34,7 +34,7 @@ import dev.saga.internal.definition.StepDefinition;
  * followed. A class whose byte code its class loader does not have is skipped.
  *
  * <pre>{@code
- * DeterminismScanner.scan(collector.sagas(), collector.steps()).forEach(f -> log.warn(f.message()));
+ * DeterminismScanner.scan(collector.sagas(), collector.steps()).findings().forEach(f -> log.warn(f.message()));
  * }</pre>
  */
 public final class DeterminismScanner {
@@ -48,19 +48,31 @@ public final class DeterminismScanner {
     private record Place(String className, String method, int line, String why) {
     }
 
+    /**
+     * What a scan found.
+     *
+     * @param findings every call found, each place and kind of call once, sagas first
+     * @param methodsRead how many methods' byte code was read: a method that could not be read
+     *     was not checked
+     */
+    public record Result(List<Finding> findings, int methodsRead) {
+    }
+
     private final Map<Class<?>, Optional<ClassFile>> classFiles = new HashMap<>();
     private final Map<Place, Finding> findings = new LinkedHashMap<>();
+    private int methodsRead;
 
     private DeterminismScanner() {
     }
 
-    /** Every finding in these sagas and steps, each place and kind of call once, sagas first. */
-    public static List<Finding> scan(Collection<SagaDefinition> sagas, Collection<StepDefinition> steps) {
+    /** Checks these sagas (and the saga class's methods they reach) and steps. */
+    public static Result scan(Collection<SagaDefinition> sagas, Collection<StepDefinition> steps) {
         var scanner = new DeterminismScanner();
         sagas.forEach(scanner::sagaCode);
-        steps.stream().collect(Collectors.groupingBy(StepDefinition::beanClass, LinkedHashMap::new, Collectors.toList()))
+        steps.stream()
+                .collect(Collectors.groupingBy(StepDefinition::beanClass, LinkedHashMap::new, Collectors.toList()))
                 .forEach(scanner::stepCode);
-        return List.copyOf(scanner.findings.values());
+        return new Result(List.copyOf(scanner.findings.values()), scanner.methodsRead);
     }
 
     /** The entry method and every method of the saga class that it reaches, breadth first. */
@@ -78,6 +90,7 @@ public final class DeterminismScanner {
             if (method.isEmpty()) {
                 continue;
             }
+            methodsRead++;
             var path = paths.get(key);
             for (var call : method.get().calls()) {
                 ReplayHazards.of(call.owner(), call.name(), call.descriptor()).ifPresent(hazard -> add(file.get(),
@@ -106,6 +119,7 @@ public final class DeterminismScanner {
             if (method.isEmpty()) {
                 continue;
             }
+            methodsRead++;
             for (var call : method.get().calls()) {
                 boolean superCall = call.opcode() == Opcodes.INVOKESPECIAL && call.key().equals(own);
                 if (call.onThis() && hierarchy.contains(call.owner()) && stepKeys.contains(call.key()) && !superCall) {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param method the method that makes it: the saga's entry method, one of the saga class's own
  *     methods that the entry method reaches (a private helper, a lambda's {@code lambda$run$0}),
  *     or a {@code @Step} method
- * @param reachedFrom how the entry method reaches {@code method} ({@code run → validate}); empty
+ * @param reachedFrom how the entry method reaches {@code method} ({@code run -> validate}); empty
  *     when it is the entry method or a step
  * @param sourceFile the source file, when the class file names it
  * @param line the source line of the call, 0 when the class file has no line numbers

@@ -18,7 +18,8 @@ final class ReplayHazards {
         UUID("is random, so every replay sees another value", "use Sagas.randomUUID(), which is recorded"),
         RANDOM("is random, so every replay sees another value",
                 "call it from a @Step, whose result is recorded, or derive the value from Sagas.randomUUID()"),
-        SLEEP("blocks the worker thread, and waits again on every replay", "use Sagas.sleep(Duration), a durable timer"),
+        SLEEP("blocks the worker thread, and waits again on every replay",
+                "use Sagas.sleep(Duration), a durable timer"),
         IO("does I/O, which happens again on every replay and may give another result", "call it from a @Step"),
         JDBC("uses the database, which happens again on every replay and may give another result",
                 "call it from a @Step");
