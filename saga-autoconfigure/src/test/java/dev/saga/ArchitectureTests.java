@@ -63,6 +63,7 @@ class ArchitectureTests {
                 .layer("outbox").definedBy("dev.saga.internal.outbox..")
                 .layer("ledger").definedBy("dev.saga.internal.ledger..")
                 .layer("codec").definedBy("dev.saga.internal.codec..")
+                .layer("determinism").definedBy("dev.saga.internal.determinism..")
                 .layer("definition").definedBy("dev.saga.internal.definition..")
                 .layer("time").definedBy("dev.saga.internal.time..")
                 .layer("events").definedBy("dev.saga.internal.events..")
@@ -84,6 +85,7 @@ class ArchitectureTests {
                         "compensation", "retention")
                 .whereLayer("events").mayOnlyBeAccessedByLayers("autoconfigure", "client", "replay")
                 .whereLayer("retention").mayOnlyBeAccessedByLayers("autoconfigure")
+                .whereLayer("determinism").mayOnlyBeAccessedByLayers("autoconfigure")
                 .check(classes);
     }
 }

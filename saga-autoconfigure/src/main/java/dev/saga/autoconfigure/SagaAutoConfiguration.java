@@ -63,8 +63,10 @@ public final class SagaAutoConfiguration {
 
     @Bean
     static SagaStartupValidation sagaStartupValidation(SagaAnnotationPostProcessor postProcessor,
-            SagaRegistry registry, RetryPolicies policies, ConfigurableListableBeanFactory beanFactory) {
-        return new SagaStartupValidation(postProcessor.collector(), registry, policies, beanFactory);
+            SagaRegistry registry, RetryPolicies policies, ConfigurableListableBeanFactory beanFactory,
+            SagaProperties properties) {
+        return new SagaStartupValidation(postProcessor.collector(), registry, policies, beanFactory,
+                properties.determinismCheck());
     }
 
     /**

@@ -8,7 +8,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import dev.saga.SagaDefinitionException;
 
 /**
- * Prints the problems with the saga, step and compensation declarations as Boot's failure report
+ * Prints the problems with the saga, step and compensation declarations (and, with
+ * {@code saga.determinism-check=fail}, the calls that break replay) as Boot's failure report
  * ("APPLICATION FAILED TO START"), each once, instead of a stack trace.
  */
 class SagaDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<SagaDefinitionException> {
@@ -19,7 +20,8 @@ class SagaDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<SagaDefiniti
         var description = problems.stream().map(problem -> "    - " + problem).collect(Collectors.joining("\n",
                 "The sagas, steps or compensations are declared wrongly (" + problems.size() + " problem"
                         + (problems.size() == 1 ? "" : "s") + "):\n", ""));
-        return new FailureAnalysis(description, "Fix each declaration named above. The rules, with an example of"
-                + " each, are in the programming model (docs/programming-model.md).", cause);
+        return new FailureAnalysis(description, "Fix each declaration or call named above. The rules, with an example"
+                + " of each, are in the programming model (docs/programming-model.md); calls that break replay, and"
+                + " saga.determinism-check, under \"Determinism\".", cause);
     }
 }

@@ -34,6 +34,9 @@ import dev.saga.internal.retry.RetryLayer;
  * @param health When the sagas health indicator turns OUT_OF_SERVICE or DOWN.
  * @param maxPayloadSize The largest payload stored, as UTF-8 JSON: a saga's input or output, a
  *     step's arguments or result, a signal's payload. A larger one is refused where it is given.
+ * @param determinismCheck What startup does about calls in saga code that break replay (the clock,
+ *     randomness, Thread.sleep, I/O, JDBC) and about a @Step that calls another @Step of its bean on
+ *     this: warn logs each one, fail refuses to start and lists them all, off does not look.
  */
 @ConfigurationProperties(prefix = "saga", ignoreUnknownFields = false)
 public record SagaProperties(
@@ -47,7 +50,8 @@ public record SagaProperties(
         @DefaultValue History history,
         @DefaultValue Retention retention,
         @DefaultValue Health health,
-        @DefaultValue("1MB") DataSize maxPayloadSize) {
+        @DefaultValue("1MB") DataSize maxPayloadSize,
+        @DefaultValue("warn") DeterminismCheck determinismCheck) {
 
     public SagaProperties {
         sagas = sagas == null ? Map.of() : Map.copyOf(sagas);
@@ -64,6 +68,19 @@ public record SagaProperties(
 
         /** The engine leaves its tables to you, and checks their version at startup. */
         NONE
+    }
+
+    /** What startup does about calls that break replay. */
+    public enum DeterminismCheck {
+
+        /** Each call found is logged as a warning; the application starts. */
+        WARN,
+
+        /** The application does not start; the failure report lists every call found. */
+        FAIL,
+
+        /** The byte code is not checked. */
+        OFF
     }
 
     /**
