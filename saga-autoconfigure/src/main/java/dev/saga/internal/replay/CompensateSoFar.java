@@ -33,6 +33,9 @@ final class CompensateSoFar {
         }
         int seq = cursor.next();
         StepRecord marker = cursor.replay(seq, StepKind.COMPENSATE, "compensate");
+        if (marker != null) {
+            cursor.requireSettled(marker); // a replay check stops at compensations still under way
+        }
         if (marker == null) {
             marker = StepRecord.started(execution.sagaId(), seq, StepKind.COMPENSATE, "compensate", null, null,
                     clock.now());
