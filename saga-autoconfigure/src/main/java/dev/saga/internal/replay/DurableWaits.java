@@ -114,7 +114,8 @@ final class DurableWaits {
     }
 
     private Optional<Object> received(ReplayCursor cursor, StepRecord row, Class<?> type, String name) {
-        return Optional.ofNullable(cursor.read(row, "SIGNAL '" + name + "' of type " + type.getName() + ", payload",
+        return Optional.ofNullable(cursor.read(row, "SIGNAL '" + name + "' waiting for a " + type.getName()
+                + ", which cannot read the recorded payload",
                 () -> SignalWaits.payload(codec, row.result(), type, "signal '" + name + "'").orElse(null)));
     }
 

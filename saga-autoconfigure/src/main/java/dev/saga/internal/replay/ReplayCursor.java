@@ -133,16 +133,17 @@ final class ReplayCursor {
 
     /**
      * A recorded value as today's code reads it. In a replay check, a value it cannot read is a
-     * divergence, not a failure thrown into the saga.
+     * divergence, not a failure thrown into the saga: {@code found} says what the code does
+     * instead, followed by the reason.
      */
-    @Nullable Object read(StepRecord row, String what, Supplier<@Nullable Object> read) {
+    @Nullable Object read(StepRecord row, String found, Supplier<@Nullable Object> read) {
         try {
             return read.get();
         } catch (SagaPayloadException unreadable) {
             if (!checking()) {
                 throw unreadable;
             }
-            throw diverged(row, "a " + what + " that cannot read the recorded one: " + unreadable.getMessage());
+            throw diverged(row, found + ": " + unreadable.getMessage());
         }
     }
 
