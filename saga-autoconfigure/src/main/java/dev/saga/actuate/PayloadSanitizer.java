@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.saga.SagaPage;
 import dev.saga.SagaStepView;
@@ -17,7 +21,7 @@ import dev.saga.SagaView;
  * Errors stay visible because an operator needs them to decide between retry and cancel; the
  * application's {@link SanitizingFunction}s still apply to them, and to every value shown, under
  * the key of the field ({@code input}, {@code output}, {@code arguments}, {@code result},
- * {@code error}).
+ * {@code error}). The same applies to an exported history, whose payloads are embedded JSON.
  */
 final class PayloadSanitizer {
 
@@ -49,6 +53,41 @@ final class PayloadSanitizer {
         return new SagaStepView(step.seq(), step.kind(), step.name(), step.status(), step.compensates(),
                 sanitize("arguments", step.arguments(), showValues), sanitize("result", step.result(), showValues),
                 sanitize("error", step.error(), true), attempts, step.startedAt(), step.finishedAt(), step.dueAt());
+    }
+
+    /**
+     * An exported history ({@code SagaOperations.exportHistory}) with its payloads masked as the
+     * views are: the saga's {@code input} and {@code output}, and every entry's {@code arguments}
+     * and {@code result}, become {@value SanitizableData#SANITIZED_VALUE} unless shown; errors stay.
+     * A document that nothing changes in is returned as it was written, character for character.
+     */
+    String history(String document, boolean showValues, JsonMapper json) {
+        var reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        var tree = (ObjectNode) reader.readTree(document);
+        boolean changed = sanitize(tree, "input", true, showValues, json)
+                | sanitize(tree, "output", true, showValues, json)
+                | sanitize(tree, "error", false, true, json);
+        for (JsonNode entry : tree.path("entries")) {
+            changed |= sanitize((ObjectNode) entry, "arguments", true, showValues, json)
+                    | sanitize((ObjectNode) entry, "result", true, showValues, json)
+                    | sanitize((ObjectNode) entry, "error", false, true, json);
+        }
+        return changed ? json.writerWithDefaultPrettyPrinter().writeValueAsString(tree) : document;
+    }
+
+    /** Whether the field's value was replaced; a payload is sanitised as its JSON text. */
+    private boolean sanitize(ObjectNode node, String key, boolean payload, boolean showValues, JsonMapper json) {
+        var value = node.get(key);
+        if (value == null) {
+            return false;
+        }
+        var text = payload ? json.writeValueAsString(value) : value.asString();
+        var sanitized = sanitize(key, text, showValues);
+        if (text.equals(sanitized)) {
+            return false;
+        }
+        node.put(key, sanitized);
+        return true;
     }
 
     /** {@code null} stays {@code null}: "no output yet" is not a secret. */

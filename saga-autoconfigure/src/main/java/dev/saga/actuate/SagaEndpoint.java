@@ -42,13 +42,14 @@ import dev.saga.SignalResult;
  * GET  /actuator/sagas?runningLongerThan=2h
  * GET  /actuator/sagas/{id}
  * GET  /actuator/sagas/definitions
+ * GET  /actuator/sagas/{id}/history
  * POST /actuator/sagas/{id}/retry
  * POST /actuator/sagas/{id}/cancel   {"reason": "customer called"}
  * POST /actuator/sagas/{id}/signal   {"signal": "item-picked", "payload": "{\"by\": \"Ada\"}"}
  * </pre>
  *
- * The two reads are operations of every technology; the definitions and the actions are reached
- * over HTTP only, through the web extension (like Boot's Quartz endpoint).
+ * The two reads are operations of every technology; the definitions, the history and the actions
+ * are reached over HTTP only, through the web extension (like Boot's Quartz endpoint).
  */
 @Endpoint(id = "sagas")
 public class SagaEndpoint {
@@ -122,6 +123,14 @@ public class SagaEndpoint {
     public DefinitionsDescriptor definitions() {
         var definitions = this.operations.definitions();
         return new DefinitionsDescriptor(definitions.sagas(), definitions.steps());
+    }
+
+    /**
+     * The saga's history as {@link SagaOperations#exportHistory} writes it, payloads masked unless
+     * {@code showValues} ({@link dev.saga.UnknownSagaException} when no saga has the id).
+     */
+    public String history(UUID id, boolean showValues) {
+        return this.sanitizer.history(this.operations.exportHistory(id), showValues, this.json);
     }
 
     /** Resumes a FAILED or PARKED saga ({@link IllegalStateException} for any other status). */

@@ -27,15 +27,16 @@ import dev.saga.UnknownSagaException;
  * forbids it).
  *
  * <p>Actuator builds an operation's path from its selectors only, so one operation serves
- * {@code GET /sagas/{id}} and one {@code POST /sagas/{id}/{action}}; the literal segments
- * {@code definitions}, {@code retry}, {@code cancel} and {@code signal} are resolved here, to one
- * method of the endpoint each (as Boot's Quartz web extension resolves {@code jobs} and
- * {@code triggers}).
+ * {@code GET /sagas/{id}}, one {@code GET /sagas/{id}/{part}} and one
+ * {@code POST /sagas/{id}/{action}}; the literal segments {@code definitions}, {@code history},
+ * {@code retry}, {@code cancel} and {@code signal} are resolved here, to one method of the
+ * endpoint each (as Boot's Quartz web extension resolves {@code jobs} and {@code triggers}).
  */
 @EndpointWebExtension(endpoint = SagaEndpoint.class)
 public class SagaEndpointWebExtension {
 
     private static final String DEFINITIONS = "definitions";
+    private static final String HISTORY = "history";
     private static final int ACCEPTED = 202;
     private static final int CONFLICT = 409;
 
@@ -77,6 +78,29 @@ public class SagaEndpointWebExtension {
         var saga = this.delegate.saga(sagaId, shown(securityContext));
         return saga == null ? error(WebEndpointResponse.STATUS_NOT_FOUND, "No saga with id " + id)
                 : new WebEndpointResponse<>(saga);
+    }
+
+    /**
+     * {@code GET /actuator/sagas/{id}/history}: the saga's history as a JSON document, exactly as
+     * {@code SagaOperations.exportHistory} writes it when payloads are shown, else with them masked.
+     */
+    @ReadOperation
+    public WebEndpointResponse<Object> history(SecurityContext securityContext, @Selector String id,
+            @Selector String part) {
+        if (!HISTORY.equals(part)) {
+            return new WebEndpointResponse<>(new ErrorDescriptor("Unknown part '" + part + "' of a saga; use history"),
+                    WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        var sagaId = parse(id);
+        if (sagaId == null) {
+            return new WebEndpointResponse<>(new ErrorDescriptor(notASagaId(id)), WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+        try {
+            return new WebEndpointResponse<>(this.delegate.history(sagaId, shown(securityContext)));
+        } catch (UnknownSagaException e) {
+            return new WebEndpointResponse<>(new ErrorDescriptor(String.valueOf(e.getMessage())),
+                    WebEndpointResponse.STATUS_NOT_FOUND);
+        }
     }
 
     /** {@code POST /actuator/sagas/{id}/retry}, {@code .../cancel} or {@code .../signal}: 202 once recorded. */

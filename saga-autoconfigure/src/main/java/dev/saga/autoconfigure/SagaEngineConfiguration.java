@@ -25,6 +25,7 @@ import dev.saga.internal.ledger.InstanceStore;
 import dev.saga.internal.ledger.SignalStore;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.replay.ReplayCheck;
 import dev.saga.internal.replay.ReplayEngine;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retry.RetryPolicies;
@@ -77,6 +78,14 @@ class SagaEngineConfiguration {
         return new ReplayEngine(steps, signals, codec, policies, compensator, transactionManager,
                 properties.dispatcher().maxInlineWait(), clock, EngineSettings.historyLimits(properties), events,
                 timedSteps);
+    }
+
+    /** Replays recorded histories against the code deployed here, running nothing: for {@code SagaOperations}. */
+    @Bean
+    @ConditionalOnMissingBean
+    ReplayCheck sagaReplayCheck(ReplayEngine engine, SagaRegistry registry, PayloadCodec codec,
+            BeanFactory beanFactory) {
+        return new ReplayCheck(engine, registry, codec, beanFactory::getBean);
     }
 
     @Bean

@@ -30,6 +30,7 @@ import dev.saga.internal.node.LazyLocalNode;
 import dev.saga.internal.node.LocalCompletions;
 import dev.saga.internal.outbox.ClaimStore;
 import dev.saga.internal.outbox.OutboxStore;
+import dev.saga.internal.replay.ReplayCheck;
 import dev.saga.internal.replay.SagaRunner;
 import dev.saga.internal.retention.RetentionJob;
 import dev.saga.internal.retry.RetryPolicies;
@@ -65,23 +66,26 @@ class SagaNodeConfiguration {
     SagaClient sagaClient(SagaRegistry registry, StepStore steps, SignalStore signals, OutboxStore outbox,
             CallerWrites writes, InstanceQueries queries, PayloadCodec codec,
             PlatformTransactionManager transactionManager, ObjectProvider<SagaDispatcher> dispatcher, SagaClock clock,
-            SagaProperties properties, RetryPolicies policies, SagaEvents events, LocalCompletions completions) {
+            SagaProperties properties, RetryPolicies policies, SagaEvents events, LocalCompletions completions,
+            ReplayCheck replayCheck) {
         var node = new LazyLocalNode(dispatcher::getIfAvailable);
         var deadlines = EngineSettings.defaultDeadlines(properties);
         var reads = new SagaReadModel(registry, queries, steps, outbox, clock, policies, deadlines,
-                properties.dispatcher().lease());
+                properties.dispatcher().lease(), replayCheck::replay, transactionManager);
         return new DefaultSagaClient(new SagaStarter(registry, writes, queries, codec, node, clock, deadlines, events),
                 new SagaCommands(writes, queries, signals, outbox, codec, transactionManager, node, clock), reads,
                 new ResultAwaiter(reads, codec, node, completions));
     }
 
-    /** Counts, backlog and definitions, for operators and monitoring. */
+    /** Counts, backlog, definitions and histories, for operators, monitoring and checks before a deploy. */
     @Bean
     @ConditionalOnMissingBean
     SagaOperations sagaOperations(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
-            SagaClock clock, SagaProperties properties, RetryPolicies policies) {
+            SagaClock clock, SagaProperties properties, RetryPolicies policies, ReplayCheck replayCheck,
+            PlatformTransactionManager transactionManager) {
         return new SagaReadModel(registry, queries, steps, outbox, clock, policies,
-                EngineSettings.defaultDeadlines(properties), properties.dispatcher().lease());
+                EngineSettings.defaultDeadlines(properties), properties.dispatcher().lease(), replayCheck::replay,
+                transactionManager);
     }
 
     @Bean

@@ -233,6 +233,46 @@ class SagaEndpointWebExtensionTests {
     }
 
     @Test
+    void servesTheHistoryAsExportedWhenShownAndMasksItsPayloadsOtherwise() {
+        var document = """
+                {
+                  "format" : "saga-history",
+                  "input" : {
+                    "order" : "o-1",
+                    "amount" : 19.80
+                  },
+                  "error" : "java.lang.IllegalStateException: carrier down",
+                  "entries" : [ {
+                    "seq" : 0,
+                    "arguments" : [ "o-1" ],
+                    "result" : {
+                      "charge" : "ch_81"
+                    },
+                    "error" : "java.lang.IllegalStateException: carrier down"
+                  } ]
+                }""";
+        when(operations.exportHistory(ID)).thenReturn(document);
+        var unknown = UUID.randomUUID();
+        when(operations.exportHistory(unknown)).thenThrow(new UnknownSagaException("No saga with id " + unknown));
+
+        var shown = web(Show.ALWAYS, Set.of()).history(ANONYMOUS, ID.toString(), "history");
+        var hidden = web(Show.NEVER, Set.of()).history(OPERATOR, ID.toString(), "history");
+
+        assertThat(shown.getStatus()).isEqualTo(200);
+        assertThat(shown.getBody()).as("character for character").isEqualTo(document);
+        var masked = JsonMapper.builder().build().readTree((String) hidden.getBody());
+        assertThat(masked.get("input").asString()).isEqualTo(HIDDEN);
+        assertThat(masked.at("/entries/0/arguments").asString()).isEqualTo(HIDDEN);
+        assertThat(masked.at("/entries/0/result").asString()).isEqualTo(HIDDEN);
+        assertThat(masked.at("/entries/0/error").asString()).isEqualTo("java.lang.IllegalStateException: carrier down");
+        assertThat(masked.get("error").asString()).isEqualTo("java.lang.IllegalStateException: carrier down");
+        assertError(web(Show.ALWAYS, Set.of()).history(ANONYMOUS, unknown.toString(), "history"), 404,
+                "No saga with id " + unknown);
+        assertError(web(Show.ALWAYS, Set.of()).history(ANONYMOUS, "x", "history"), 400, "Not a saga id");
+        assertError(web(Show.ALWAYS, Set.of()).history(ANONYMOUS, ID.toString(), "story"), 404, "use history");
+    }
+
+    @Test
     void readsSignalPayloadsWithTheMapperItIsGiven() {
         var lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
         var web = new SagaEndpointWebExtension(new SagaEndpoint(sagas, operations, lenient, List.of(), Show.NEVER), Show.NEVER,

@@ -11,6 +11,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.saga.ReplayResult;
 import dev.saga.SagaBacklog;
 import dev.saga.SagaDefinitionView;
 import dev.saga.SagaOperations;
@@ -22,8 +27,10 @@ import dev.saga.SagaView;
 import dev.saga.UnknownSagaException;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
+import dev.saga.internal.ledger.HistoryDocument;
 import dev.saga.internal.ledger.InstanceQueries;
 import dev.saga.internal.ledger.InstanceRecord;
+import dev.saga.internal.ledger.SagaHistory;
 import dev.saga.internal.ledger.StepRecord;
 import dev.saga.internal.ledger.StepStore;
 import dev.saga.internal.outbox.OutboxStore;
@@ -33,7 +40,8 @@ import dev.saga.internal.time.SagaClock;
 
 /**
  * The engine's records as the public views: one saga, a page of them, a timeline, and for
- * operators the counts, the backlog and the definitions found at startup. Reads only.
+ * operators the counts, the backlog, the definitions found at startup, and a saga's history as a
+ * document, replayed against today's code by the {@link HistoryReplay} it is given. Reads only.
  */
 public final class SagaReadModel implements SagaOperations {
 
@@ -45,13 +53,18 @@ public final class SagaReadModel implements SagaOperations {
     private final RetryPolicies policies;
     private final Map<String, Duration> defaultDeadlines;
     private final Duration stuckAfter;
+    private final HistoryReplay replay;
+    private final TransactionTemplate snapshot;
 
     /**
      * @param stuckAfter how long an unclaimed saga may be due before the views call it stuck: the
      *     lease, as a live node claims due work at its next poll and well within a lease
+     * @param replay replays a history against today's code (the engine's replay check)
+     * @param transactionManager for reading a saga's history in one snapshot
      */
     public SagaReadModel(SagaRegistry registry, InstanceQueries queries, StepStore steps, OutboxStore outbox,
-            SagaClock clock, RetryPolicies policies, Map<String, Duration> defaultDeadlines, Duration stuckAfter) {
+            SagaClock clock, RetryPolicies policies, Map<String, Duration> defaultDeadlines, Duration stuckAfter,
+            HistoryReplay replay, PlatformTransactionManager transactionManager) {
         this.registry = registry;
         this.queries = queries;
         this.steps = steps;
@@ -60,6 +73,11 @@ public final class SagaReadModel implements SagaOperations {
         this.policies = policies;
         this.defaultDeadlines = Map.copyOf(defaultDeadlines);
         this.stuckAfter = stuckAfter;
+        this.replay = replay;
+        this.snapshot = new TransactionTemplate(transactionManager);
+        this.snapshot.setReadOnly(true);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** The saga with its progress, for callers and operators. */
@@ -134,6 +152,34 @@ public final class SagaReadModel implements SagaOperations {
         return new SagaDefinitionView.StepInfo(step.name(), describe(step.method()),
                 step.pivot() ? "PIVOT" : step.compensable() ? "COMPENSATABLE" : "RETRIABLE",
                 step.compensation() == null ? null : describe(step.compensation()), step.transactional(), retry);
+    }
+
+    @Override
+    public String exportHistory(UUID sagaId) {
+        return HistoryDocument.write(history(sagaId).orElseThrow(() -> unknown(sagaId)));
+    }
+
+    @Override
+    public ReplayResult replayHistory(String source, String historyJson) {
+        return replay.replay(source, HistoryDocument.read(source, historyJson));
+    }
+
+    @Override
+    public List<ReplayResult> replayUnfinished() {
+        return queries.idsOfReplayingSagas().stream()
+                .flatMap(id -> history(id).stream()) // a saga deleted meanwhile has nothing to check
+                .map(history -> replay.replay("database", history))
+                .toList();
+    }
+
+    /**
+     * The saga's instance and its ledger in one snapshot (a read-only, repeatable-read
+     * transaction), so that a saga running now is not read half before and half after its next
+     * step or continue-as-new.
+     */
+    private Optional<SagaHistory> history(UUID sagaId) {
+        return snapshot.execute(status -> queries.findInstance(sagaId)
+                .map(instance -> SagaHistory.of(instance, steps.steps(sagaId))));
     }
 
     private static SagaDefinitionView.RetryInfo info(RetryPolicy policy) {

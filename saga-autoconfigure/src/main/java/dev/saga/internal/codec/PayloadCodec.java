@@ -2,6 +2,8 @@ package dev.saga.internal.codec;
 
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -212,6 +214,67 @@ public final class PayloadCodec {
         } catch (JacksonException e) {
             throw new SagaPayloadException("Cannot read " + what + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The elements of a recorded JSON array (a step's arguments), each as JSON text; none for {@code null}. */
+    public List<String> elements(@Nullable String jsonArray) {
+        if (jsonArray == null) {
+            return List.of();
+        }
+        var elements = new ArrayList<String>();
+        tree(jsonArray).forEach(element -> elements.add(mapper.writeValueAsString(element)));
+        return elements;
+    }
+
+    /**
+     * Why recorded JSON would not read back as the type today's code reads it with, or
+     * {@code null} when it does: Jackson refuses it, or a field the JSON holds does not come back
+     * when the value read is written again (a field renamed or removed, or another type that
+     * ignores it). For a replay check; the engine itself reads without asking.
+     */
+    public @Nullable String unreadable(String json, Type type) {
+        Object value;
+        try {
+            value = mapper.readValue(json, mapper.constructType(type));
+        } catch (JacksonException e) {
+            return e.getOriginalMessage();
+        }
+        JsonNode again;
+        try {
+            again = mapper.valueToTree(value);
+        } catch (JacksonException e) {
+            return null; // read, but not written again: nothing to compare
+        }
+        var lost = firstLostField(tree(json), again, "");
+        return lost == null ? null : "recorded field '" + lost + "' is not read by " + type.getTypeName();
+    }
+
+    /** The path of the first field of {@code recorded} with a value that {@code again} lacks, or null. */
+    private static @Nullable String firstLostField(JsonNode recorded, JsonNode again, String path) {
+        if (recorded.isObject() && again.isObject()) {
+            for (var field : recorded.properties()) {
+                if (field.getValue().isNull()) {
+                    continue;
+                }
+                var name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                var value = again.get(field.getKey());
+                if (value == null || value.isNull()) {
+                    return name;
+                }
+                var lost = firstLostField(field.getValue(), value, name);
+                if (lost != null) {
+                    return lost;
+                }
+            }
+        } else if (recorded.isArray() && again.isArray() && recorded.size() == again.size()) {
+            for (int i = 0; i < recorded.size(); i++) {
+                var lost = firstLostField(recorded.get(i), again.get(i), path + "[" + i + "]");
+                if (lost != null) {
+                    return lost;
+                }
+            }
+        }
+        return null; // values, and shapes a custom serialiser decides, are taken as read
     }
 
     /** The JSON as a tree in which a {@code BigDecimal} of 19.80 stays 19.80, not 19.8. */

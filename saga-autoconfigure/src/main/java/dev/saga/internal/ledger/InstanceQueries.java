@@ -93,6 +93,13 @@ public final class InstanceQueries {
     private static final String COUNT_NEEDING_OPERATOR = """
             select count(*) from %1$s.saga_instance where status in ('FAILED', 'PARKED')""";
 
+    /**
+     * The sagas whose entry method replays when they next run: RUNNING ones, and PARKED ones once
+     * an operator retries them (COMPENSATING and FAILED ones only compensate). Oldest first.
+     */
+    private static final String REPLAYING = """
+            select id from %1$s.saga_instance where status in ('RUNNING', 'PARKED') order by created_at, id""";
+
     private final JdbcTemplate jdbc;
     private final String withHistory;
     private final String schema;
@@ -102,6 +109,7 @@ public final class InstanceQueries {
     private final String idByBusinessKey;
     private final String countByNameAndStatus;
     private final String countNeedingOperator;
+    private final String replaying;
 
     public InstanceQueries(JdbcTemplate jdbc, String schema) {
         this.jdbc = jdbc;
@@ -115,6 +123,7 @@ public final class InstanceQueries {
         this.idByBusinessKey = ID_BY_BUSINESS_KEY.formatted(checked);
         this.countByNameAndStatus = COUNT_BY_NAME_AND_STATUS.formatted(checked);
         this.countNeedingOperator = COUNT_NEEDING_OPERATOR.formatted(checked);
+        this.replaying = REPLAYING.formatted(checked);
     }
 
     public Optional<InstanceRecord> findInstance(UUID id) {
@@ -205,6 +214,11 @@ public final class InstanceQueries {
     /** How many sagas wait for an operator (FAILED or PARKED). */
     public long countNeedingOperator() {
         return jdbc.queryForObject(countNeedingOperator, Long.class);
+    }
+
+    /** The sagas that replay their entry method when they next run (RUNNING, PARKED), oldest first. */
+    public List<UUID> idsOfReplayingSagas() {
+        return jdbc.query(replaying, (rs, n) -> rs.getObject(1, UUID.class));
     }
 
     /** The where clause of a {@link SagaQuery} on {@code saga_instance i}, and its arguments. */

@@ -40,6 +40,8 @@ final class CompensateSoFar {
         } else if (marker.status() == StepStatus.COMPLETED) {
             cursor.skipTo(seq + 1 + (Integer) codec.read(marker.result(), Integer.class, "compensate"));
             return;
+        } else {
+            cursor.requireSettled(marker); // a replay check stops at compensations still under way
         }
         var outcome = EngineWrites.fenced(() -> compensator.compensate(execution.fence(), execution.saga().name(),
                 execution.run(), seq));

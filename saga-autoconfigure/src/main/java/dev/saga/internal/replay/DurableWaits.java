@@ -44,7 +44,7 @@ final class DurableWaits {
         var waiting = waitRow(cursor, StepKind.SIGNAL, name, timeout);
         int seq = waiting.seq();
         if (waiting.status() == StepStatus.COMPLETED) {
-            return received(waiting, type, name);
+            return received(cursor, waiting, type, name);
         }
         var pending = EngineWrites.fenced(() -> signals.oldestPending(execution.sagaId(), name));
         if (pending.isPresent()) {
@@ -55,7 +55,7 @@ final class DurableWaits {
                     throw new SagaControl.Abandon("signal " + pending.get().id() + " was consumed by another run");
                 }
             }));
-            return received(done, type, name);
+            return received(cursor, done, type, name);
         }
         if (!clock.now().isBefore(waiting.nextAttemptAt())) {
             cursor.record(waiting.succeeded(SignalWaits.timedOut(), waiting.startedAt(), clock.now()));
@@ -99,12 +99,13 @@ final class DurableWaits {
 
     /**
      * The wait at the next sequence number: as recorded (checked to be the same wait), or a new one,
-     * not yet written, due after {@code length}.
+     * not yet written, due after {@code length}. A replay check stops at a wait that has not ended.
      */
     private StepRecord waitRow(ReplayCursor cursor, StepKind kind, String name, Duration length) {
         int seq = cursor.next();
         StepRecord row = cursor.replay(seq, kind, name);
         if (row != null) {
+            cursor.requireSettled(row);
             return row;
         }
         var now = clock.now();
@@ -112,8 +113,10 @@ final class DurableWaits {
                 .waitingUntil(now.plus(length));
     }
 
-    private Optional<Object> received(StepRecord row, Class<?> type, String name) {
-        return SignalWaits.payload(codec, row.result(), type, "signal '" + name + "'");
+    private Optional<Object> received(ReplayCursor cursor, StepRecord row, Class<?> type, String name) {
+        return Optional.ofNullable(cursor.read(row, "SIGNAL '" + name + "' waiting for a " + type.getName()
+                + ", which cannot read the recorded payload",
+                () -> SignalWaits.payload(codec, row.result(), type, "signal '" + name + "'").orElse(null)));
     }
 
     private static void pauseInline(Duration remaining) {

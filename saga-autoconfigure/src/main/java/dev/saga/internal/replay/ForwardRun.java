@@ -135,6 +135,11 @@ final class ForwardRun {
         @Nullable Object[] arguments = saga.takesInput()
                 ? new Object[] {codec.read(instance.saga().input(), saga.inputType(), "input of saga " + saga.name())}
                 : new Object[0];
+        return invoke(saga, bean, arguments);
+    }
+
+    /** Calls the saga's entry method; what it throws comes out as it is, not wrapped. */
+    static @Nullable Object invoke(SagaDefinition saga, Object bean, @Nullable Object[] arguments) throws Throwable {
         var entry = saga.entryMethod();
         ReflectionUtils.makeAccessible(entry);
         try {

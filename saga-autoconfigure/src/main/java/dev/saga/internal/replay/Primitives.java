@@ -46,6 +46,7 @@ final class Primitives {
         cursor.execution().requireEntryMethod("patched");
         StepRecord row = cursor.recorded(cursor.peek());
         if (row != null && !(row.kind() == StepKind.PATCH && row.name().equals(changeId))) {
+            cursor.patchDeclined(cursor.peek(), changeId);
             return false;
         }
         int seq = cursor.next();

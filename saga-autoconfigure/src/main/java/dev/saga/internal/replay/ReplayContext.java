@@ -36,6 +36,11 @@ public final class ReplayContext implements SagaContext {
         this.compensation = compensation;
     }
 
+    /** Where the run is in its history. */
+    ReplayCursor cursor() {
+        return cursor;
+    }
+
     /** The context bound to the calling thread, if a saga's entry method runs on it. */
     public static Optional<ReplayContext> current() {
         return SagaContext.current().filter(ReplayContext.class::isInstance).map(ReplayContext.class::cast);

@@ -49,7 +49,16 @@ public final class ReplayEngine {
 
     /** The context of one run, its cursor at the start of the history loaded for it. */
     ReplayContext open(SagaExecution execution, List<StepRecord> recorded) {
-        return new ReplayContext(new ReplayCursor(execution, recorded, ledger, history), steps, waits, primitives,
+        return new ReplayContext(ReplayCursor.running(execution, recorded, ledger, history), steps, waits, primitives,
+                compensation);
+    }
+
+    /**
+     * The context of a replay check over a recorded history: the same step calls, waits and
+     * primitives, on a cursor that answers from the history only and stops where it ends.
+     */
+    ReplayContext openChecking(SagaExecution execution, List<StepRecord> recorded) {
+        return new ReplayContext(ReplayCursor.checking(execution, recorded, history), steps, waits, primitives,
                 compensation);
     }
 }

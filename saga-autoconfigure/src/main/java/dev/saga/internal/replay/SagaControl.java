@@ -35,8 +35,33 @@ abstract sealed class SagaControl extends Error {
 
     /** The code no longer matches the recorded history; the saga must be parked. */
     static final class NonDeterminism extends SagaControl {
-        NonDeterminism(String message) {
+        private final transient Divergence divergence;
+
+        NonDeterminism(String message, Divergence divergence) {
             super(message);
+            this.divergence = divergence;
+        }
+
+        /** Where and how the code left the history, for a replay check's report. */
+        Divergence divergence() {
+            return divergence;
+        }
+    }
+
+    /**
+     * A replay check reached the end of what the history recorded at {@code seq}: the next call
+     * would run something. The check stops there; nothing ran and nothing was written.
+     */
+    static final class HistoryEnd extends SagaControl {
+        private final int seq;
+
+        HistoryEnd(int seq) {
+            super("the recorded history ends at #" + seq);
+            this.seq = seq;
+        }
+
+        int seq() {
+            return seq;
         }
     }
 

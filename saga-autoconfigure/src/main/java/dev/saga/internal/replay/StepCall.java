@@ -1,6 +1,9 @@
 package dev.saga.internal.replay;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -13,6 +16,7 @@ import dev.saga.internal.events.SagaEvents;
 import dev.saga.internal.ledger.ErrorText;
 import dev.saga.internal.ledger.StepKind;
 import dev.saga.internal.ledger.StepRecord;
+import dev.saga.internal.ledger.StepStatus;
 import dev.saga.internal.retry.DurableRetry;
 import dev.saga.internal.retry.RetryPolicies;
 import dev.saga.internal.retry.RetryPolicy;
@@ -51,6 +55,9 @@ final class StepCall {
         var execution = cursor.execution();
         int seq = cursor.next();
         StepRecord row = cursor.replay(seq, StepKind.STEP, step.name());
+        if (cursor.checking()) {
+            return checked(cursor, step, Objects.requireNonNull(row));
+        }
         if (row == null) {
             row = StepRecord.started(execution.sagaId(), seq, StepKind.STEP, step.name(), null,
                     writeArguments(step, arguments), clock.now());
@@ -90,6 +97,42 @@ final class StepCall {
         var what = "arguments of step '" + step.name() + "'";
         return step.compensation() == null ? codec.writeArguments(arguments, what)
                 : codec.writeArguments(arguments, step.method().getGenericParameterTypes(), what);
+    }
+
+    /**
+     * A recorded step in a replay check: its recorded arguments and result read with today's
+     * types (a parameter or return type that cannot read them is a divergence), then its recorded
+     * outcome; an outcome not yet recorded ends the check. The step never runs.
+     */
+    private @Nullable Object checked(ReplayCursor cursor, StepDefinition step, StepRecord row) {
+        var parameters = step.method().getParameters();
+        var types = step.method().getGenericParameterTypes();
+        var recorded = codec.elements(row.args());
+        if (recorded.size() != parameters.length) {
+            throw cursor.diverged(row, "STEP '" + step.name() + "' taking " + parameters.length + " parameter(s) "
+                    + Arrays.stream(types).map(Type::getTypeName).toList() + ", but " + recorded.size()
+                    + " argument(s) were recorded");
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            var unreadable = codec.unreadable(recorded.get(i), types[i]);
+            if (unreadable != null) {
+                throw cursor.diverged(row, "STEP '" + step.name() + "' whose parameter " + (i + 1) + " ("
+                        + parameters[i].getName() + ", " + types[i].getTypeName() + ") cannot read recorded argument "
+                        + (i + 1) + ": " + unreadable);
+            }
+        }
+        cursor.requireSettled(row);
+        if (row.status() == StepStatus.FAILED) {
+            throw ErrorText.recreate(row.error(), step.beanClass().getClassLoader());
+        }
+        var returnType = step.method().getGenericReturnType();
+        var unreadable = row.result() == null || returnType == void.class ? null
+                : codec.unreadable(row.result(), returnType);
+        if (unreadable != null) {
+            throw cursor.diverged(row, "STEP '" + step.name() + "' returning " + returnType.getTypeName()
+                    + ", which cannot read the recorded result: " + unreadable);
+        }
+        return completed(cursor.execution(), step, row);
     }
 
     private @Nullable Object completed(SagaExecution execution, StepDefinition step, StepRecord row) {

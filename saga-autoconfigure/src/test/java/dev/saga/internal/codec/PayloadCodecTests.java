@@ -311,4 +311,25 @@ class PayloadCodecTests {
                 .isExactlyInstanceOf(SagaPayloadException.class)
                 .hasMessage("Cannot read arguments: 1 recorded arguments but 2 parameters");
     }
+
+    record Renamed(String code, int quantity) {
+    }
+
+    @Test
+    void recordedJsonIsUnreadableForAReplayCheckWhenJacksonRefusesItOrAFieldDoesNotComeBack() {
+        var lenient = new PayloadCodec(JsonMapper.builder()
+                .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
+
+        assertThat(lenient.unreadable("{\"sku\":\"tea\",\"quantity\":2}", Item.class)).isNull();
+        assertThat(lenient.unreadable("{\"sku\":\"tea\",\"quantity\":2,\"note\":null}", Item.class))
+                .as("a null recorded is nothing lost").isNull();
+        assertThat(lenient.unreadable("{\"sku\":\"tea\",\"quantity\":2}", Renamed.class))
+                .isEqualTo("recorded field 'sku' is not read by " + Renamed.class.getTypeName());
+        assertThat(lenient.unreadable("[{\"sku\":\"tea\",\"quantity\":2}]",
+                new tools.jackson.core.type.TypeReference<List<Renamed>>() { }.getType()))
+                .startsWith("recorded field '[0].sku' is not read by ");
+        assertThat(lenient.unreadable("\"tea\"", int.class)).contains("Cannot deserialize value of type `int`");
+        assertThat(codec.elements("[{\"sku\":\"tea\"},19.80,null]")).containsExactly("{\"sku\":\"tea\"}", "19.80",
+                "null");
+    }
 }
