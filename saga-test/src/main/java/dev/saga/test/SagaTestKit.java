@@ -1,9 +1,15 @@
 package dev.saga.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,19 +19,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.Resource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.saga.ReplayResult;
 import dev.saga.SagaClient;
+import dev.saga.SagaOperations;
 import dev.saga.autoconfigure.SagaProperties;
 import dev.saga.internal.dispatch.SagaDispatcher;
 
 /**
  * What a {@link SagaTest} test does to the engine: move its clock forward ({@link #advance}), stub
  * steps ({@link #stub}), crash the node in a step ({@link #crashAt}) and start a fresh one
- * ({@link #restartNode}). Inject it ({@code @Autowired SagaTestKit sagas}). The engine's clock
+ * ({@link #restartNode}), record a saga's history and replay recorded ones against today's code
+ * ({@link #assertReplays}). Inject it ({@code @Autowired SagaTestKit sagas}). The engine's clock
  * stands still unless the test moves it: a retry backoff, a timer or a signal timeout waits for
  * {@link #advance}. Everything set here is undone around each test: the clock starts at the
  * system time, stubs and crashes are gone, and sagas a test left unfinished are deleted after it,
@@ -168,6 +179,65 @@ public final class SagaTestKit {
         engine.dispatcher.start();
         nodeDead = false;
         advance(engine.lease);
+    }
+
+    /**
+     * The saga's history as a JSON document ({@link SagaOperations#exportHistory}): commit it under
+     * {@code src/test/resources} and {@link #assertReplays} checks every later change of the code
+     * against it.
+     */
+    public String exportHistory(UUID sagaId) {
+        return context.getBean(SagaOperations.class).exportHistory(sagaId);
+    }
+
+    /** Writes the saga's history to {@code file} (its folders are created) and returns the file. */
+    public Path recordHistory(UUID sagaId, Path file) {
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            return Files.writeString(file, exportHistory(sagaId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the history of saga " + sagaId + " to " + file, e);
+        }
+    }
+
+    /**
+     * Replays every history found at {@code locationPattern} (for example
+     * {@code "classpath:saga-histories/*.json"}) against the code of today, without running any
+     * step, and fails with a diff for each history the code no longer follows: a step reordered,
+     * renamed or removed, a {@code Sagas.patched} call removed, an argument type changed.
+     *
+     * @return what each history replayed, when all match
+     * @throws AssertionError if a history diverges, or none is found there
+     */
+    public List<ReplayResult> assertReplays(String locationPattern) {
+        Resource[] histories;
+        try {
+            histories = context.getResources(locationPattern);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not look for histories at " + locationPattern, e);
+        }
+        if (histories.length == 0) {
+            throw new AssertionError("No recorded histories found at " + locationPattern);
+        }
+        var operations = context.getBean(SagaOperations.class);
+        var results = new ArrayList<ReplayResult>();
+        for (var history : histories) {
+            var source = history.getFilename() != null ? history.getFilename() : history.getDescription();
+            try {
+                results.add(operations.replayHistory(source, history.getContentAsString(StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read the history " + history.getDescription(), e);
+            }
+        }
+        var diverged = results.stream().filter(result -> !result.matches()).toList();
+        if (!diverged.isEmpty()) {
+            throw new AssertionError(diverged.size() + " of " + results.size() + " recorded histories at "
+                    + locationPattern + " no longer replay on this code:\n\n" + diverged.stream()
+                            .map(ReplayResult::divergence).collect(Collectors.joining("\n\n")));
+        }
+        return List.copyOf(results);
     }
 
     private void nodeDies() {

@@ -14,6 +14,7 @@ import org.springframework.aop.support.AopUtils;
 import dev.saga.internal.definition.SagaRegistry;
 import dev.saga.internal.definition.StepDefinition;
 import dev.saga.internal.replay.ReplayContext;
+import dev.saga.spi.SagaContext;
 import dev.saga.spi.StepHook;
 
 /**
@@ -48,7 +49,8 @@ final class StepInterceptor implements MethodInterceptor {
         }
         var call = new HookCall(context, step.get(), invocation.getArguments());
         var result = context.callStep(step.get(), invocation.getArguments(), () -> {
-            call.attempted(context.idempotencyKey());
+            // the attempt's own context: a step with a timeout runs on a thread of its own
+            call.attempted(SagaContext.current().orElseThrow().idempotencyKey());
             return stepHook.attempt(call, invocation::proceed);
         });
         if (call.attempted) {
