@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.Resource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -49,13 +49,14 @@ public final class SagaTestKit {
 
     private final TestClock clock;
     private final KitStepHook hook;
-    private final ApplicationContext context;
+    private final ConfigurableApplicationContext context;
     private volatile @Nullable Engine engine;
     private volatile boolean nodeDead;
     private volatile KitStepHook.@Nullable ArmedCrash armedCrash;
     private Set<UUID> unfinishedBefore = Set.of();
+    private boolean mocksChecked;
 
-    SagaTestKit(TestClock clock, ApplicationContext context) {
+    SagaTestKit(TestClock clock, ConfigurableApplicationContext context) {
         this.clock = clock;
         this.context = context;
         this.hook = new KitStepHook(this::nodeDies);
@@ -246,6 +247,10 @@ public final class SagaTestKit {
     }
 
     void beforeTest() {
+        if (!mocksChecked) {
+            MockedStepBeans.refuse(context.getBeanFactory());
+            mocksChecked = true;
+        }
         clock.reset();
         unfinishedBefore = new HashSet<>(engine().unfinished());
     }
