@@ -37,17 +37,14 @@ import dev.saga.shop.payment.PaymentStatus;
 
 /**
  * The shop end to end over HTTP, on an embedded PostgreSQL of its own (a fresh data folder,
- * deleted on shutdown), with tiny delays and timeouts. Every email's first attempt fails after the
+ * deleted on shutdown), with tiny delays and the timeouts of production (the waits that time out are
+ * tested in {@link FulfilmentTimeTests}, by moving the clock). Every email's first attempt fails after the
  * mail was written ({@code email-fail-first-attempts=1}), so every test also shows that a retried
  * send mails once.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "shop.gateway.callback-delay=50ms",
         "shop.gateway.decline-above=500.00",
-        "shop.timeouts.payment=20s",
-        "shop.timeouts.pick=2s",
-        "shop.timeouts.pickup-reminder=1s",
-        "shop.timeouts.pickup-close=1s",
         "shop.faults.email-fail-first-attempts=1",
         "saga.retry.delay=100ms",
         "saga.sagas.order-fulfilment.steps.sendConfirmation.delay=100ms",
@@ -160,27 +157,6 @@ class ShopApplicationTests {
     }
 
     @Test
-    void anOrderNobodyPicksInTimeIsUndoneAndRefunded() {
-        int before = available("gadget");
-
-        var placed = place("gadget", 1);
-        awaitStatus(placed, OrderStatus.LABELLED);
-        assertThat(available("gadget")).isEqualTo(before - 1);
-
-        await().atMost(WAIT).untilAsserted(() -> {
-            var order = order(placed.orderId());
-            assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPENSATED);
-            assertThat(order.status()).isEqualTo(OrderStatus.CANCELLED);
-        });
-        assertThat(order(placed.orderId()).sagaError()).contains("NotPickedInTime");
-        assertThat(labelStatus(placed.orderId())).isEqualTo("VOIDED");
-        assertThat(available("gadget")).isEqualTo(before);
-        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
-                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.REFUNDED);
-        assertThat(emails(placed.orderId())).isEmpty();
-    }
-
-    @Test
     void aRetriedConfirmationIsMailedOnce() {
         var placed = place("widget", 1);
         awaitStatus(placed, OrderStatus.LABELLED);
@@ -198,25 +174,6 @@ class ShopApplicationTests {
         assertThat(send.attempts()).hasSize(2);
         assertThat(send.attempts().get(0).error()).contains("EmailSendFailed");
         assertThat(emails(placed.orderId())).extracting(EmailView::kind).containsExactly("CONFIRMATION");
-    }
-
-    @Test
-    void anOrderNeverCollectedIsRemindedThenClosedWithoutRefund() {
-        var placed = place("widget", 1);
-        awaitStatus(placed, OrderStatus.LABELLED);
-        post("/orders/{id}/picked", placed.orderId());
-
-        await().atMost(WAIT).untilAsserted(() -> {
-            var order = order(placed.orderId());
-            assertThat(order.sagaStatus()).isEqualTo(SagaStatus.COMPLETED);
-            assertThat(order.status()).isEqualTo(OrderStatus.CLOSED);
-        });
-        assertThat(emails(placed.orderId())).extracting(EmailView::kind)
-                .containsExactly("CONFIRMATION", "PICKUP_REMINDER");
-        assertThat(sagas.awaitResult(placed.sagaId(), Receipt.class, Duration.ofSeconds(5)).outcome())
-                .isEqualTo(OrderStatus.CLOSED);
-        assertThat(payments.findByOrderId(placed.orderId())).singleElement()
-                .extracting(payment -> payment.getStatus()).isEqualTo(PaymentStatus.APPROVED);
     }
 
     @Test
