@@ -93,7 +93,8 @@ public class SagaEndpointWebExtension {
         }
         var sagaId = parse(id);
         if (sagaId == null) {
-            return new WebEndpointResponse<>(new ErrorDescriptor(notASagaId(id)), WebEndpointResponse.STATUS_BAD_REQUEST);
+            return new WebEndpointResponse<>(new ErrorDescriptor(notASagaId(id)),
+                    WebEndpointResponse.STATUS_BAD_REQUEST);
         }
         try {
             return new WebEndpointResponse<>(this.delegate.history(sagaId, shown(securityContext)));

@@ -55,7 +55,8 @@ final class SagaStartupValidation implements SmartInitializingSingleton {
         if (!problems.isEmpty()) {
             // the list once: Spring logs the message of what it catches, Boot's report prints the cause
             throw new BeanInitializationException("Saga definitions are invalid (" + problems.size() + " problem"
-                    + (problems.size() == 1 ? "" : "s") + "), listed in the cause", new SagaDefinitionException(problems));
+                    + (problems.size() == 1 ? "" : "s") + "), listed in the cause",
+                    new SagaDefinitionException(problems));
         }
         registry.load(collector.sagas(), collector.steps());
     }

@@ -275,8 +275,8 @@ class SagaEndpointWebExtensionTests {
     @Test
     void readsSignalPayloadsWithTheMapperItIsGiven() {
         var lenient = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
-        var web = new SagaEndpointWebExtension(new SagaEndpoint(sagas, operations, lenient, List.of(), Show.NEVER), Show.NEVER,
-                Set.of());
+        var web = new SagaEndpointWebExtension(new SagaEndpoint(sagas, operations, lenient, List.of(), Show.NEVER),
+                Show.NEVER, Set.of());
         when(sagas.signal(eq(ID), eq("signed"), any())).thenReturn(SignalResult.DELIVERED);
 
         assertAccepted(web.act(ID.toString(), "signal", null, "signed", "{'by': 'Ada'}"), "signalled");

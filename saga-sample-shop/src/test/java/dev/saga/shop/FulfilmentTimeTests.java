@@ -101,7 +101,8 @@ class FulfilmentTimeTests {
     @Test
     void aChargeTheGatewayNeverAnswersTimesOutAfterTenMinutesAndIsUndone() {
         // the stub registers nothing with the gateway, so no webhook ever comes
-        sagas.stub("charge").answers(arguments -> new Charge(UUID.randomUUID(), ((OrderRequest) arguments.get(0)).amount()));
+        sagas.stub("charge")
+                .answers(arguments -> new Charge(UUID.randomUUID(), ((OrderRequest) arguments.get(0)).amount()));
         var placed = orders.place("widget", 2, "dan@example.com");
 
         sagas.advance(Duration.ofMinutes(9));
@@ -133,7 +134,10 @@ class FulfilmentTimeTests {
         assertThat(sagas.assertReplays("classpath:saga-histories/*.json")).hasSize(2);
     }
 
-    /** Records the histories that {@link #theRecordedHistoriesOfTheShopReplayOnTodaysSaga} replays: {@code -Dsaga.record-histories=true}. */
+    /**
+     * Records the histories that {@link #theRecordedHistoriesOfTheShopReplayOnTodaysSaga} replays, when run
+     * with {@code -Dsaga.record-histories=true}.
+     */
     @Test
     @EnabledIfSystemProperty(named = "saga.record-histories", matches = "true")
     void recordHistories() {
@@ -151,11 +155,13 @@ class FulfilmentTimeTests {
         orders.picked(reminded.orderId(), "carol");
         sagas.advance(Duration.ofDays(3));
         assertThatSaga(reminded.sagaId()).isWaitingFor(Signals.COLLECTED);
-        sagas.recordHistory(reminded.sagaId(), Path.of("src/test/resources/saga-histories/reminded-awaiting-pickup.json"));
+        sagas.recordHistory(reminded.sagaId(),
+                Path.of("src/test/resources/saga-histories/reminded-awaiting-pickup.json"));
     }
 
     private void awaitStatus(PlacedOrder placed, OrderStatus status) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> status(placed) == status);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> status(placed) == status);
     }
 
     private OrderStatus status(PlacedOrder placed) {

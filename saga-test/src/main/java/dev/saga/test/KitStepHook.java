@@ -55,8 +55,8 @@ final class KitStepHook implements StepHook {
         crashIfArmed(call, CrashPoint.BEFORE_EFFECT);
         var stub = stubFor(call);
         var outcome = stub == null ? null : stub.next(call.arguments());
-        attempts.add(new StepAttempt(call.sagaId(), call.stepName(), call.qualifiedName(), call.idempotencyKey(), call.arguments(),
-                outcome != null));
+        attempts.add(new StepAttempt(call.sagaId(), call.stepName(), call.qualifiedName(), call.idempotencyKey(),
+                call.arguments(), outcome != null));
         Object result;
         if (outcome == null) {
             result = effect.proceed();

@@ -63,13 +63,16 @@ class ReplayCheckTests {
     void aReorderedStepAndARemovedPatchFailTheCheckWithADiff() throws Exception {
         var recorded = (ObjectNode) JSON.readTree(sagas.exportHistory(approvedOrder("r-old")));
         var dir = Files.createDirectories(histories.resolve("yesterday"));
-        Files.writeString(dir.resolve("reserved-after-shipping.json"), JSON.writeValueAsString(swapped(recorded, 1, 2)));
-        Files.writeString(dir.resolve("express-patch.json"), JSON.writeValueAsString(patchedAt(recorded, 1, "express")));
+        Files.writeString(dir.resolve("reserved-after-shipping.json"),
+                JSON.writeValueAsString(swapped(recorded, 1, 2)));
+        Files.writeString(dir.resolve("express-patch.json"),
+                JSON.writeValueAsString(patchedAt(recorded, 1, "express")));
 
         assertThatThrownBy(() -> sagas.assertReplays(dir.toUri() + "*.json"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("2 of 2 recorded histories")
-                .hasMessageContaining("(reserved-after-shipping.json) diverges from its recorded history at sequence 1:\n"
+                .hasMessageContaining("(reserved-after-shipping.json) diverges from its recorded history"
+                        + " at sequence 1:\n"
                         + "  expected (recorded): STEP 'orderSteps.ship'\n"
                         + "  found (code today):  STEP 'orderSteps.reserve'")
                 .hasMessageContaining("(express-patch.json) diverges from its recorded history at sequence 1:\n"

@@ -119,8 +119,8 @@ class SagaTestKitTests {
         assertThatSaga(id).attempted("ship", 2);
 
         sagas.advance(Duration.ofMinutes(1));
-        assertThatSaga(id).attempted("ship", 3).compensated("ship", "reserve", "charge").endedWith(SagaStatus.COMPENSATED)
-                .failedWith("carrier gone");
+        assertThatSaga(id).attempted("ship", 3).compensated("ship", "reserve", "charge")
+                .endedWith(SagaStatus.COMPENSATED).failedWith("carrier gone");
     }
 
     @Test

@@ -288,9 +288,9 @@ public final class PayloadCodec {
         }
         long bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxPayloadBytes) {
-            throw new SagaPayloadException("Cannot store " + what + ": it is " + bytes + " bytes of JSON, over the limit"
-                    + " of " + maxPayloadBytes + " bytes (" + LIMIT_PROPERTY + "). Keep large data outside the saga"
-                    + " and pass a reference to it, or raise " + LIMIT_PROPERTY);
+            throw new SagaPayloadException("Cannot store " + what + ": it is " + bytes + " bytes of JSON, over the"
+                    + " limit of " + maxPayloadBytes + " bytes (" + LIMIT_PROPERTY + "). Keep large data outside the"
+                    + " saga and pass a reference to it, or raise " + LIMIT_PROPERTY);
         }
         return json;
     }

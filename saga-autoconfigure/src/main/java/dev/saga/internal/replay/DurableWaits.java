@@ -48,7 +48,8 @@ final class DurableWaits {
         }
         var pending = EngineWrites.fenced(() -> signals.oldestPending(execution.sagaId(), name));
         if (pending.isPresent()) {
-            var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(), clock.now());
+            var done = waiting.succeeded(SignalWaits.received(pending.get().payload()), waiting.startedAt(),
+                    clock.now());
             EngineWrites.fenced(() -> transaction.executeWithoutResult(status -> {
                 cursor.record(done); // the fence first: instance, then signal (the engine's lock order)
                 if (!signals.consume(pending.get().id(), seq)) {
