@@ -270,6 +270,7 @@ public final class SagaTestKit {
         } finally {
             armedCrash = null;
             hook.reset();
+            clock.reset(); // and again before the next test, which may come much later
         }
     }
 
