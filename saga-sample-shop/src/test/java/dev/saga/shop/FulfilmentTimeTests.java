@@ -42,13 +42,9 @@ import dev.saga.test.StepAttempt;
 @SagaTest
 class FulfilmentTimeTests {
 
-    private static final Path DATA_DIR =
-            Path.of(System.getProperty("java.io.tmpdir"), "saga-sample-shop-kit-test-" + UUID.randomUUID());
-
     @DynamicPropertySource
     static void embeddedDatabase(DynamicPropertyRegistry registry) {
-        registry.add("shop.embedded-db.data-dir", DATA_DIR::toString);
-        registry.add("shop.embedded-db.clean-data-dir", () -> "true");
+        FreshShopDatabase.register(registry, "kit-test");
     }
 
     @Autowired

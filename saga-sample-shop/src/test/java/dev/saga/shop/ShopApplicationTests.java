@@ -3,7 +3,6 @@ package dev.saga.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +50,11 @@ import dev.saga.shop.payment.PaymentStatus;
         "saga.sagas.order-fulfilment.steps.createLabel.delay=50ms"})
 class ShopApplicationTests {
 
-    private static final Path DATA_DIR =
-            Path.of(System.getProperty("java.io.tmpdir"), "saga-sample-shop-test-" + UUID.randomUUID());
-
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @DynamicPropertySource
     static void embeddedDatabase(DynamicPropertyRegistry registry) {
-        registry.add("shop.embedded-db.data-dir", DATA_DIR::toString);
-        registry.add("shop.embedded-db.clean-data-dir", () -> "true");
+        FreshShopDatabase.register(registry, "test");
     }
 
     @LocalServerPort
