@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -14,9 +12,12 @@ import org.assertj.core.api.AbstractAssert;
 import org.jspecify.annotations.Nullable;
 
 import dev.saga.SagaClient;
+import dev.saga.SagaFailedException;
 import dev.saga.SagaStatus;
 import dev.saga.SagaStepView;
+import dev.saga.SagaTimeoutException;
 import dev.saga.SagaView;
+import dev.saga.UnknownSagaException;
 
 /**
  * Assertions on one saga's timeline, read afresh from the database by each assertion. Step names
@@ -151,19 +152,20 @@ public final class SagaAssert extends AbstractAssert<SagaAssert, UUID> {
         return this;
     }
 
+    /** The saga once it has finished, waited for as {@link SagaClient#awaitResult} waits. */
     private SagaView awaitFinished() {
-        long until = System.nanoTime() + SagaTestKit.QUIET_TIMEOUT.toNanos();
-        while (true) {
-            var view = client.find(actual).orElseThrow(() -> failure("No saga has id %s", actual));
-            if (view.status().isTerminal() || System.nanoTime() > until) {
-                if (!view.status().isTerminal()) {
-                    throw failure("Expected saga %s to have finished, but it is %s after %ds:%n%s", actual,
-                            view.status(), SagaTestKit.QUIET_TIMEOUT.toSeconds(), describe(timeline()));
-                }
-                return view;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        try {
+            client.awaitResult(actual, Object.class, SagaTestKit.QUIET_TIMEOUT);
+        } catch (SagaFailedException endedOtherwise) {
+            // finished, not COMPLETED: the view says how
+        } catch (SagaTimeoutException notYet) {
+            throw failure("Expected saga %s to have finished, but it is %s after %ds:%n%s", actual,
+                    client.find(actual).map(SagaView::status).orElse(null), SagaTestKit.QUIET_TIMEOUT.toSeconds(),
+                    describe(timeline()));
+        } catch (UnknownSagaException unknown) {
+            throw failure("No saga has id %s", actual);
         }
+        return client.find(actual).orElseThrow(() -> failure("No saga has id %s", actual));
     }
 
     private List<SagaStepView> entries(String kind) {
